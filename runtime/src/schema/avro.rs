@@ -1,0 +1,465 @@
+//! JSON Schema (as schemars writes it) → Avro.
+//!
+//! | JSON Schema | Avro |
+//! |---|---|
+//! | `object` with `properties` | `record`; property order is field order |
+//! | `object` with only `additionalProperties: S` | `map` of S |
+//! | `array` with `items: S` | `array` of S |
+//! | `string` + `format: uuid` | `{"type": "string", "logicalType": "uuid"}` |
+//! | `string` + `format: date-time` | `{"type": "long", "logicalType": "timestamp-micros"}` |
+//! | `string` with `enum` / `const` | `enum` (symbols must be Avro names) |
+//! | `integer` (`int32`/`int16`/`int8`/unsigned below 32 bits) | `int`, otherwise `long` |
+//! | `number` (`float`) | `float`, otherwise `double` |
+//! | `anyOf [S, null]` / `type: [t, "null"]` | `["null", S]`, default `null` |
+//! | `$ref: #/$defs/X` | named type `X`, defined once, then referenced by name |
+//!
+//! A field that is not required and not nullable gets its JSON default when it has one, and
+//! otherwise becomes `["null", S]` with default `null`, because a writer may leave it out.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use super::SchemaError;
+
+/// Attribute of an Avro enum whose symbols differ from the JSON values: the JSON values, in
+/// symbol order.
+pub const JSON_VALUES_KEY: &str = "json_values";
+
+/// Converts a root JSON Schema into an Avro schema named `name` in `namespace`.
+pub fn avro_from_json_schema(
+    root: &Value,
+    name: &str,
+    namespace: &str,
+) -> Result<Value, SchemaError> {
+    let empty = Map::new();
+    let defs = root
+        .get("$defs")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let mut converter = Converter {
+        defs,
+        namespace,
+        defined: BTreeSet::new(),
+    };
+    converter.defined.insert(name.to_owned());
+    let mut record = converter.convert(root, "", name)?;
+    if let Some(object) = record.as_object_mut() {
+        object.insert("namespace".into(), Value::String(namespace.to_owned()));
+    }
+    Ok(record)
+}
+
+struct Converter<'a> {
+    defs: &'a Map<String, Value>,
+    namespace: &'a str,
+    defined: BTreeSet<String>,
+}
+
+/// A converted type and whether it admits null.
+struct Converted {
+    avro: Value,
+    nullable: bool,
+}
+
+impl Converter<'_> {
+    fn convert(&mut self, schema: &Value, path: &str, name: &str) -> Result<Value, SchemaError> {
+        let converted = self.convert_inner(schema, path, name)?;
+        Ok(if converted.nullable {
+            with_null(converted.avro)
+        } else {
+            converted.avro
+        })
+    }
+
+    fn convert_inner(
+        &mut self,
+        schema: &Value,
+        path: &str,
+        name: &str,
+    ) -> Result<Converted, SchemaError> {
+        let Some(object) = schema.as_object() else {
+            return Err(SchemaError::Untyped {
+                path: display(path),
+            });
+        };
+        if object.contains_key(crate::untyped::UNTYPED_KEYWORD) {
+            let avro = json!({"type": "string", "logicalType": "json"});
+            return Ok(Converted {
+                avro,
+                nullable: false,
+            });
+        }
+        if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+            return self.reference(reference, path).map(|avro| Converted {
+                avro,
+                nullable: false,
+            });
+        }
+        for keyword in ["anyOf", "oneOf"] {
+            if let Some(branches) = object.get(keyword).and_then(Value::as_array) {
+                return self.union(branches, path, name);
+            }
+        }
+        if let Some(Value::Array(values)) = object.get("enum") {
+            return self.enumeration(values, object, path, name);
+        }
+        if let Some(value) = object.get("const") {
+            return self.enumeration(std::slice::from_ref(value), object, path, name);
+        }
+        let (kind, nullable) = match object.get("type") {
+            Some(Value::String(kind)) => (kind.as_str(), false),
+            Some(Value::Array(kinds)) => {
+                let non_null: Vec<&str> = kinds
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter(|k| *k != "null")
+                    .collect();
+                match non_null.as_slice() {
+                    [single] => (*single, non_null.len() < kinds.len()),
+                    _ => {
+                        return Err(SchemaError::Unsupported {
+                            path: display(path),
+                            construct: format!("a value of several types {kinds:?}"),
+                            hint: "use one type per field, or a Rust enum of structs",
+                        });
+                    }
+                }
+            }
+            _ => {
+                return Err(SchemaError::Untyped {
+                    path: display(path),
+                });
+            }
+        };
+        let avro = self.typed(kind, object, path, name)?;
+        Ok(Converted { avro, nullable })
+    }
+
+    fn typed(
+        &mut self,
+        kind: &str,
+        object: &Map<String, Value>,
+        path: &str,
+        name: &str,
+    ) -> Result<Value, SchemaError> {
+        let format = object.get("format").and_then(Value::as_str);
+        Ok(match kind {
+            "string" => match format {
+                Some("uuid") => json!({"type": "string", "logicalType": "uuid"}),
+                Some("date-time") => json!({"type": "long", "logicalType": "timestamp-micros"}),
+                _ => json!("string"),
+            },
+            "integer" => match format {
+                Some("int8" | "int16" | "int32" | "uint8" | "uint16") => json!("int"),
+                _ => json!("long"),
+            },
+            "number" => match format {
+                Some("float") => json!("float"),
+                _ => json!("double"),
+            },
+            "boolean" => json!("boolean"),
+            "null" => json!("null"),
+            "array" => {
+                let items = object.get("items").ok_or_else(|| SchemaError::Untyped {
+                    path: format!("{}[]", display(path)),
+                })?;
+                let item_name = format!("{name}Item");
+                json!({"type": "array", "items": self.convert(items, &format!("{path}[]"), &item_name)?})
+            }
+            "object" => match object.get("properties").and_then(Value::as_object) {
+                Some(properties) => self.record(properties, object, path, name)?,
+                None => {
+                    let values = object.get("additionalProperties").filter(|v| v.is_object());
+                    let Some(values) = values else {
+                        return Err(SchemaError::Untyped {
+                            path: display(path),
+                        });
+                    };
+                    let value_name = format!("{name}Value");
+                    json!({"type": "map", "values": self.convert(values, &format!("{path}{{}}"), &value_name)?})
+                }
+            },
+            other => {
+                return Err(SchemaError::Unsupported {
+                    path: display(path),
+                    construct: format!("JSON type `{other}`"),
+                    hint: "use a string, number, integer, boolean, array or object",
+                });
+            }
+        })
+    }
+
+    fn record(
+        &mut self,
+        properties: &Map<String, Value>,
+        object: &Map<String, Value>,
+        path: &str,
+        name: &str,
+    ) -> Result<Value, SchemaError> {
+        let required: BTreeSet<&str> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (field_name, field_schema) in properties {
+            let field_path = format!("{path}/{field_name}");
+            let type_name = format!("{name}{}", pascal_case(field_name));
+            let converted = self.convert_inner(field_schema, &field_path, &type_name)?;
+            let default = field_schema.get("default");
+            let mut field = Map::new();
+            field.insert("name".into(), Value::String(field_name.clone()));
+            let is_required = required.contains(field_name.as_str());
+            if converted.nullable || (!is_required && default.is_none()) {
+                field.insert("type".into(), with_null(converted.avro));
+                field.insert("default".into(), Value::Null);
+            } else {
+                field.insert("type".into(), converted.avro);
+                if let (false, Some(default)) = (is_required, default) {
+                    field.insert("default".into(), default.clone());
+                }
+            }
+            if let Some(doc) = field_schema.get("description").and_then(Value::as_str) {
+                field.insert("doc".into(), Value::String(doc.to_owned()));
+            }
+            fields.push(Value::Object(field));
+        }
+        let mut record = Map::new();
+        record.insert("type".into(), json!("record"));
+        record.insert("name".into(), Value::String(name.to_owned()));
+        if let Some(doc) = object.get("description").and_then(Value::as_str) {
+            record.insert("doc".into(), Value::String(doc.to_owned()));
+        }
+        record.insert("fields".into(), Value::Array(fields));
+        Ok(Value::Object(record))
+    }
+
+    fn enumeration(
+        &mut self,
+        values: &[Value],
+        object: &Map<String, Value>,
+        path: &str,
+        name: &str,
+    ) -> Result<Converted, SchemaError> {
+        let mut texts = Vec::with_capacity(values.len());
+        let mut nullable = false;
+        for value in values {
+            match value {
+                Value::Null => nullable = true,
+                Value::String(text) => texts.push(text.clone()),
+                other => {
+                    return Err(SchemaError::Unsupported {
+                        path: display(path),
+                        construct: format!("enum value {other}"),
+                        hint: "Avro enums hold strings; use a string enum",
+                    });
+                }
+            }
+        }
+        let symbols: Vec<String> = texts.iter().map(|text| avro_symbol(text)).collect();
+        let distinct: BTreeSet<&String> = symbols.iter().collect();
+        if distinct.len() != symbols.len() {
+            return Err(SchemaError::Unsupported {
+                path: display(path),
+                construct: format!("enum values {texts:?}"),
+                hint: "two values map to the same Avro symbol once characters outside [A-Za-z0-9_] become `_`",
+            });
+        }
+        let mut avro = Map::new();
+        avro.insert("type".into(), json!("enum"));
+        avro.insert("name".into(), Value::String(name.to_owned()));
+        if let Some(doc) = object.get("description").and_then(Value::as_str) {
+            avro.insert("doc".into(), Value::String(doc.to_owned()));
+        }
+        avro.insert("symbols".into(), json!(symbols));
+        if symbols != texts {
+            // The JSON value of symbol i is json_values[i]; encoders and decoders map by position.
+            avro.insert(JSON_VALUES_KEY.into(), json!(texts));
+        }
+        Ok(Converted {
+            avro: Value::Object(avro),
+            nullable,
+        })
+    }
+
+    fn union(
+        &mut self,
+        branches: &[Value],
+        path: &str,
+        name: &str,
+    ) -> Result<Converted, SchemaError> {
+        let is_null = |branch: &Value| branch.get("type").and_then(Value::as_str) == Some("null");
+        let non_null: Vec<&Value> = branches.iter().filter(|b| !is_null(b)).collect();
+        let nullable = non_null.len() < branches.len();
+        match non_null.as_slice() {
+            [single] => {
+                let inner = self.convert_inner(single, path, name)?;
+                Ok(Converted {
+                    avro: inner.avro,
+                    nullable: nullable || inner.nullable,
+                })
+            }
+            several => {
+                let mut alternatives = Vec::with_capacity(several.len());
+                for (index, branch) in several.iter().enumerate() {
+                    if branch.get("$ref").is_none() {
+                        return Err(SchemaError::Unsupported {
+                            path: display(path),
+                            construct: format!(
+                                "alternative {index} of a union is not a named type"
+                            ),
+                            hint: "make each alternative its own Rust type (struct or enum)",
+                        });
+                    }
+                    alternatives.push(self.convert(branch, path, name)?);
+                }
+                Ok(Converted {
+                    avro: Value::Array(alternatives),
+                    nullable,
+                })
+            }
+        }
+    }
+
+    fn reference(&mut self, reference: &str, path: &str) -> Result<Value, SchemaError> {
+        let dangling = || SchemaError::DanglingRef {
+            path: display(path),
+            reference: reference.to_owned(),
+        };
+        let def_name = reference.strip_prefix("#/$defs/").ok_or_else(dangling)?;
+        let target = self.defs.get(def_name).ok_or_else(dangling)?;
+        if self.defined.contains(def_name) {
+            return Ok(Value::String(format!("{}.{def_name}", self.namespace)));
+        }
+        self.defined.insert(def_name.to_owned());
+        self.convert(target, path, def_name)
+    }
+}
+
+/// `["null", …]` around a type, or `null` added first to a union (Avro unions do not nest).
+fn with_null(avro: Value) -> Value {
+    match avro {
+        Value::Array(mut alternatives) => {
+            if !alternatives.contains(&Value::Null) && !alternatives.contains(&json!("null")) {
+                alternatives.insert(0, json!("null"));
+            }
+            Value::Array(alternatives)
+        }
+        other => json!(["null", other]),
+    }
+}
+
+fn display(path: &str) -> String {
+    if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+/// The Avro symbol of an enum value: the value itself when it is a valid Avro name, otherwise the
+/// value with every character outside `[A-Za-z0-9_]` replaced by `_` (and `_` prefixed when it
+/// starts with a digit). `assessment.result.published` → `assessment_result_published`.
+pub fn avro_symbol(text: &str) -> String {
+    let mut symbol: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !symbol.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        symbol.insert(0, '_');
+    }
+    symbol
+}
+
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_fields_and_logical_types() {
+        let schema = json!({
+            "type": "object",
+            "description": "A thing.",
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "at": {"type": "string", "format": "date-time"},
+                "note": {"type": ["string", "null"]},
+                "count": {"type": "integer", "format": "uint32"},
+                "flag": {"type": "boolean", "default": false},
+                "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+                "kind": {"$ref": "#/$defs/Kind"},
+                "other_kind": {"$ref": "#/$defs/Kind"}
+            },
+            "required": ["id", "at", "count", "kind", "other_kind", "tags"],
+            "$defs": {"Kind": {"type": "string", "enum": ["HIGH", "LOW"]}}
+        });
+        let avro = avro_from_json_schema(&schema, "Thing", "huleedu.test").unwrap();
+        assert_eq!(
+            avro,
+            json!({
+                "type": "record", "name": "Thing", "doc": "A thing.",
+                "fields": [
+                    {"name": "id", "type": {"type": "string", "logicalType": "uuid"}},
+                    {"name": "at", "type": {"type": "long", "logicalType": "timestamp-micros"}},
+                    {"name": "note", "type": ["null", "string"], "default": null},
+                    {"name": "count", "type": "long"},
+                    {"name": "flag", "type": "boolean", "default": false},
+                    {"name": "tags", "type": {"type": "map", "values": "string"}},
+                    {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["HIGH", "LOW"]}},
+                    {"name": "other_kind", "type": "huleedu.test.Kind"}
+                ],
+                "namespace": "huleedu.test"
+            })
+        );
+    }
+
+    #[test]
+    fn untyped_and_invalid_symbols_are_errors_with_paths() {
+        let untyped = json!({"type": "object", "properties": {"extra": {}}, "required": ["extra"]});
+        let err = avro_from_json_schema(&untyped, "X", "ns").unwrap_err();
+        assert_eq!(
+            err,
+            SchemaError::Untyped {
+                path: "/extra".into()
+            }
+        );
+
+        let clash = json!({"type": "object", "properties": {"w": {"type": "string", "enum": ["a.b", "a_b"]}}});
+        let err = avro_from_json_schema(&clash, "X", "ns").unwrap_err();
+        assert!(err.to_string().starts_with("/w: enum values"), "{err}");
+    }
+
+    #[test]
+    fn enum_values_that_are_not_avro_names_keep_their_json_values() {
+        let schema = json!({"type": "string", "enum": ["Essay A", "essay.b", "9lives"]});
+        let avro = avro_from_json_schema(&schema, "Winner", "ns").unwrap();
+        assert_eq!(avro["symbols"], json!(["Essay_A", "essay_b", "_9lives"]));
+        assert_eq!(
+            avro[JSON_VALUES_KEY],
+            json!(["Essay A", "essay.b", "9lives"])
+        );
+    }
+}

@@ -1,0 +1,10 @@
+use serde::{Deserialize, Serialize};
+use tidings::Event;
+
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "assessment.result.published", topic = "huleedu.assessment.result.published.v1", version = 1, key = job_id, cleanup_policy = "archive", retention_ms = 0)]
+struct AssessmentResult {
+    job_id: String,
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[derive(tidings::KeyPart)]
+struct JobKey(String, u32);
+
+fn main() {}

@@ -1,0 +1,10 @@
+use serde::{Deserialize, Serialize};
+use tidings::Event;
+
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "assessment.result.published", topic = "huleedu.assessment.result.published.v1", version = 1)]
+struct AssessmentResult {
+    job_id: String,
+}
+
+fn main() {}
