@@ -4,6 +4,9 @@
 //! → pure emitters in [`emit`] (each a function from the model to files) → [`sync`], which writes
 //! the files or checks that the committed ones are current.
 
+// Library code reports bad input as errors; it does not panic on it.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod emit;
 pub mod model;
 pub mod sync;

@@ -5,6 +5,9 @@
 //! with HuleEdu's Python (pydantic) models: same field names and order, same optionality and
 //! defaults, same enum values.
 
+// Library code reports bad input as errors; it does not panic on it.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod artifact;
 pub mod cj_assessment;
 pub mod metadata;

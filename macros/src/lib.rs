@@ -5,6 +5,9 @@
 //! error is collected with its span; when there is any, a placeholder impl is emitted next to
 //! them so the user sees only the real mistakes.
 
+// Library code reports bad input as errors; it does not panic on it.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 

@@ -48,6 +48,9 @@
 //! Exactly one of `key` and `key_fn` is required. Mistakes are compile errors that point at the
 //! offending token.
 
+// Library code reports bad input as errors; it does not panic on it.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 extern crate self as tidings;
 
 pub mod envelope;
