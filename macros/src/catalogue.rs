@@ -2,7 +2,7 @@
 
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, Token, Type, Visibility, braced};
@@ -79,6 +79,8 @@ pub fn expand(input: CatalogueInput) -> TokenStream {
         .collect();
     let count = members.len();
     let indices = 0..count;
+    let payload_ident = format_ident!("{}Payload", ident);
+    let payload_doc = format!("The payload of any member of [`{enum_name}`], typed.");
 
     quote! {
         #(#attrs)*
@@ -169,6 +171,57 @@ pub fn expand(input: CatalogueInput) -> TokenStream {
                 name.parse().map_err(<D::Error as ::tidings::__private::serde::de::Error>::custom)
             }
         }
+
+        #[doc = #payload_doc]
+        #[allow(clippy::large_enum_variant)]
+        #vis enum #payload_ident {
+            #( #variants(#payloads), )*
+        }
+
+        impl #payload_ident {
+            /// Decodes `data` as the payload of `member`.
+            pub fn decode(member: #ident, data: ::tidings::__private::serde_json::Value) -> ::core::result::Result<Self, ::tidings::DecodeError> {
+                ::core::result::Result::Ok(match member {
+                    #( #ident::#variants => Self::#variants(::tidings::decode::from_value(data)?), )*
+                })
+            }
+
+            /// Decodes JSON bytes as the payload of `member`.
+            pub fn decode_slice(member: #ident, data: &[u8]) -> ::core::result::Result<Self, ::tidings::DecodeError> {
+                ::core::result::Result::Ok(match member {
+                    #( #ident::#variants => Self::#variants(::tidings::decode::from_slice(data)?), )*
+                })
+            }
+
+            /// The member this payload belongs to.
+            pub fn member(&self) -> #ident {
+                match self { #( Self::#variants(_) => #ident::#variants, )* }
+            }
+
+            /// The partition key, as the member's contract declares it.
+            pub fn partition_key(&self) -> ::tidings::PartitionKey<'_> {
+                match self { #( Self::#variants(payload) => ::tidings::Event::partition_key(payload), )* }
+            }
+
+            /// Checks the payload against its contract's constraints.
+            pub fn validate(&self) -> ::core::result::Result<(), ::tidings::ValidationError> {
+                match self { #( Self::#variants(payload) => ::tidings::Event::validate(payload), )* }
+            }
+        }
+
+        impl ::tidings::__private::serde::Serialize for #payload_ident {
+            fn serialize<S: ::tidings::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                match self { #( Self::#variants(payload) => ::tidings::__private::serde::Serialize::serialize(payload, serializer), )* }
+            }
+        }
+
+        #(
+            impl ::core::convert::From<#payloads> for #payload_ident {
+                fn from(payload: #payloads) -> Self {
+                    Self::#variants(payload)
+                }
+            }
+        )*
 
         impl ::tidings::__private::schemars::JsonSchema for #ident {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {

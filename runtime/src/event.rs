@@ -31,6 +31,11 @@ pub trait Event:
 
     /// The partition key of this value, resolved as the contract declares.
     fn partition_key(&self) -> PartitionKey<'_>;
+
+    /// Checks this value against the contract's constraints (ranges, patterns, lengths, enums).
+    fn validate(&self) -> Result<(), crate::validate::ValidationError> {
+        crate::validate::validate(self)
+    }
 }
 
 /// The thin half of a thin/rich pair: a small state event for orchestrators whose business data

@@ -53,6 +53,7 @@
 
 extern crate self as tidings;
 
+pub mod decode;
 pub mod envelope;
 pub mod event;
 pub mod headers;
@@ -62,7 +63,9 @@ pub mod schema;
 pub mod time;
 pub mod trace;
 pub mod untyped;
+pub mod validate;
 
+pub use decode::DecodeError;
 pub use envelope::{EnvelopeBuilder, EventEnvelope, deterministic_event_id};
 pub use event::{
     CleanupPolicy, Compatibility, Event, EventDescriptor, KeyFallback, KeySpec, SourceLocation,
@@ -74,6 +77,7 @@ pub use registry::{Catalogue, UnknownEvent};
 pub use time::Timestamp;
 pub use trace::TraceParent;
 pub use untyped::Untyped;
+pub use validate::{ValidationError, Violation};
 
 /// Derives [`Event`](trait@Event); see the crate docs for the attributes.
 pub use tidings_macros::Event;

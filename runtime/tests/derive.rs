@@ -68,7 +68,7 @@ struct RegionMoved {
 
 tidings::catalogue! {
     /// Test catalogue.
-    pub enum AcmeEvent {
+    enum AcmeEvent {
         JobFinished => JobFinished,
         JobReport => JobReport,
         EntityTouched => EntityTouched,

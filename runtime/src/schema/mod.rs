@@ -43,12 +43,48 @@ pub enum SchemaError {
     },
 }
 
+/// Field marker for "the key must be present, the value may be null" (pydantic's `x: T | None`
+/// without a default). Put `#[schemars(extend("x-tidings-required" = true))]` on an `Option`
+/// field; the generated schema lists the field under `required` and keeps it nullable.
+pub const REQUIRED_NULLABLE_KEYWORD: &str = "x-tidings-required";
+
 /// The settings every payload schema is generated with: draft 2020-12, nested types under `$defs`.
 ///
 /// Defaults that are computed at run time (a fresh UUID, the current time) are left out of the
 /// schema: a schema is a contract, and "now" is not a value it can state.
 pub fn settings() -> SchemaSettings {
-    SchemaSettings::draft2020_12().with_transform(RecursiveTransform(strip_runtime_defaults))
+    SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(strip_runtime_defaults))
+        .with_transform(RecursiveTransform(require_marked_nullables))
+}
+
+fn require_marked_nullables(schema: &mut Schema) {
+    let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let marked: Vec<String> = properties
+        .iter_mut()
+        .filter_map(|(name, property)| {
+            let object = property.as_object_mut()?;
+            object
+                .remove(REQUIRED_NULLABLE_KEYWORD)
+                .map(|_| name.clone())
+        })
+        .collect();
+    if marked.is_empty() {
+        return;
+    }
+    let required = schema
+        .ensure_object()
+        .entry("required")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(required) = required {
+        for name in marked {
+            if !required.iter().any(|existing| existing == name.as_str()) {
+                required.push(Value::String(name));
+            }
+        }
+    }
 }
 
 fn strip_runtime_defaults(schema: &mut Schema) {

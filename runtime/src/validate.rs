@@ -1,0 +1,173 @@
+//! Rust-side enforcement of a contract's constraints: a value is checked against the event's own
+//! JSON Schema, so nothing the schema forbids (a score of 1.5, a grade `Z`, a rank of 0) can be
+//! published, and the error names the field and the rule.
+//!
+//! Each event type's validator is compiled once and cached for the life of the process. Formats
+//! (`email`, `uuid`, `date-time`) are asserted, as pydantic does for `EmailStr`, `UUID` and
+//! `datetime`.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use serde_json::Value;
+
+use crate::event::Event;
+
+/// One broken constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON pointer to the offending value inside the payload, e.g. `/essay_results/0/rank`.
+    pub path: String,
+    /// The schema keyword that failed, e.g. `exclusiveMinimum`, `pattern`, `required`.
+    pub rule: String,
+    /// What the validator says.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        write!(f, "{path}: {} ({})", self.message, self.rule)
+    }
+}
+
+/// A payload broke its contract.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ValidationError {
+    /// The value does not satisfy the schema.
+    #[error("{event} payload breaks its contract: {}", join(.violations))]
+    Invalid {
+        /// Dotted event name.
+        event: &'static str,
+        /// Every broken constraint.
+        violations: Vec<Violation>,
+    },
+    /// The value could not be serialized to JSON at all.
+    #[error("{event} payload cannot be serialized: {message}")]
+    Serialize {
+        /// Dotted event name.
+        event: &'static str,
+        /// serde_json's message.
+        message: String,
+    },
+    /// The event's own schema does not compile; a bug in the contract, not in the value.
+    #[error("the JSON Schema of {event} does not compile: {message}")]
+    Schema {
+        /// Dotted event name.
+        event: &'static str,
+        /// The compiler's message.
+        message: String,
+    },
+}
+
+impl ValidationError {
+    /// The broken constraints, empty for the other kinds.
+    pub fn violations(&self) -> &[Violation] {
+        match self {
+            Self::Invalid { violations, .. } => violations,
+            _ => &[],
+        }
+    }
+}
+
+fn join(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+type Cache = RwLock<HashMap<TypeId, Arc<jsonschema::Validator>>>;
+
+fn validator<T: Event>() -> Result<Arc<jsonschema::Validator>, ValidationError> {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Cache::default);
+    let key = TypeId::of::<T>();
+    if let Some(found) = cache.read().ok().and_then(|map| map.get(&key).cloned()) {
+        return Ok(found);
+    }
+    let schema = (T::DESCRIPTOR.json_schema)();
+    let compiled = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&schema)
+        .map_err(|err| ValidationError::Schema {
+            event: T::NAME,
+            message: err.to_string(),
+        })?;
+    let compiled = Arc::new(compiled);
+    if let Ok(mut map) = cache.write() {
+        map.entry(key).or_insert_with(|| compiled.clone());
+    }
+    Ok(compiled)
+}
+
+/// Checks an already serialized payload of event `T`.
+pub fn validate_value<T: Event>(value: &Value) -> Result<(), ValidationError> {
+    let validator = validator::<T>()?;
+    if validator.is_valid(value) {
+        return Ok(());
+    }
+    let mut violations = Vec::new();
+    for error in validator.iter_errors(value) {
+        flatten(&error, &mut violations);
+    }
+    Err(ValidationError::Invalid {
+        event: T::NAME,
+        violations,
+    })
+}
+
+/// Adds the violations of `error` to `out`. An `anyOf`/`oneOf` failure is replaced by the errors of
+/// the one alternative that applies to the value, so `Option<Struct>` fields report the broken
+/// field inside the struct rather than "not valid under any of the schemas". Alternatives whose
+/// only complaint is the value's type (the `null` branch of an optional field) do not apply.
+fn flatten(error: &jsonschema::ValidationError<'_>, out: &mut Vec<Violation>) {
+    use jsonschema::error::ValidationErrorKind;
+
+    let branches = match error.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            Some(context)
+        }
+        _ => None,
+    };
+    if let Some(branches) = branches {
+        let at = error.instance_path().to_string();
+        let type_mismatch_only = |errors: &Vec<jsonschema::ValidationError<'static>>| {
+            errors.len() == 1
+                && matches!(errors[0].kind(), ValidationErrorKind::Type { .. })
+                && errors[0].instance_path().to_string() == at
+        };
+        let applicable: Vec<_> = branches
+            .iter()
+            .filter(|errors| !type_mismatch_only(errors))
+            .collect();
+        if let [only] = applicable.as_slice() {
+            for inner in only.iter() {
+                flatten(inner, out);
+            }
+            return;
+        }
+    }
+    out.push(Violation {
+        path: error.instance_path().to_string(),
+        rule: error.kind().keyword().to_owned(),
+        message: error.to_string(),
+    });
+}
+
+/// Checks a payload of event `T`.
+pub fn validate<T: Event>(event: &T) -> Result<(), ValidationError> {
+    let value = serde_json::to_value(event).map_err(|err| ValidationError::Serialize {
+        event: T::NAME,
+        message: err.to_string(),
+    })?;
+    validate_value::<T>(&value)
+}
