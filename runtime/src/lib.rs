@@ -57,8 +57,15 @@ pub mod decode;
 pub mod envelope;
 pub mod event;
 pub mod headers;
+#[cfg(feature = "kafka")]
+pub mod kafka;
 pub mod key;
+pub mod metrics;
+#[cfg(feature = "postgres")]
+pub mod outbox;
 pub mod registry;
+#[cfg(all(feature = "postgres", feature = "kafka"))]
+pub mod relay;
 pub mod schema;
 pub mod time;
 pub mod trace;

@@ -1,1 +1,13 @@
-//! End-to-end tests live in tests/.
+//! The harness every end-to-end test uses.
+//!
+//! - [`postgres`]: a Postgres server started from the system binaries (`initdb`, `pg_ctl`) once per
+//!   test process, with a fresh database per test; or the server at `DATABASE_URL`. A watchdog
+//!   process stops the server and deletes its files when the test process exits.
+//! - [`kafka`]: librdkafka's mock cluster, in process, speaking the real protocol over TCP; or the
+//!   cluster at `KAFKA_BOOTSTRAP_SERVERS`.
+
+pub mod kafka;
+pub mod postgres;
+
+pub use kafka::TestKafka;
+pub use postgres::{TestDatabase, TestPostgres};

@@ -1,0 +1,105 @@
+//! The outbox and relay report their metrics. (Its own test binary: it installs the global
+//! metrics recorder.)
+
+use std::time::Duration;
+
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+use serde::{Deserialize, Serialize};
+use tidings::outbox::Outbox;
+use tidings::relay::{Environment, Relay};
+use tidings::{Event, EventEnvelope, metrics as names};
+use tidings_tests::kafka::consume;
+use tidings_tests::{TestKafka, TestPostgres};
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "test.metric", topic = "tidings.test.metric.v1", version = 1, key = key)]
+struct Measured {
+    key: String,
+    padding: String,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enqueue_and_relay_record_their_metrics() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    recorder.install().unwrap();
+
+    let db = TestPostgres::database().await;
+    let kafka = TestKafka::start();
+    kafka.create_topic(Measured::TOPIC, 3).await;
+    let outbox = Outbox::builder().size_target(1000).build().unwrap();
+    outbox.migrate(&db.pool).await.unwrap();
+    let mut tx = db.pool.begin().await.unwrap();
+    let small = EventEnvelope::new(
+        "svc",
+        Measured {
+            key: "a".into(),
+            padding: String::new(),
+        },
+    );
+    let large = EventEnvelope::new(
+        "svc",
+        Measured {
+            key: "b".into(),
+            padding: "p".repeat(2000),
+        },
+    );
+    outbox
+        .enqueue_batch(&mut tx, &[small, large])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let handle = Relay::builder(outbox, db.pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .build()
+        .unwrap()
+        .spawn();
+    let consumer = kafka.consumer(&[Measured::TOPIC]);
+    assert_eq!(consume(&consumer, 2, Duration::from_secs(20)).len(), 2);
+    tokio::time::sleep(Duration::from_millis(300)).await; // one lease refresh records the depth
+    handle.shutdown().await.unwrap();
+
+    let snapshot = snapshotter.snapshot().into_vec();
+    let find = |name: &str| {
+        snapshot
+            .iter()
+            .filter(|(key, ..)| key.key().name() == name)
+            .map(|(_, _, _, value)| value)
+            .collect::<Vec<_>>()
+    };
+    let counter = |name: &str| {
+        find(name)
+            .iter()
+            .map(|v| match v {
+                DebugValue::Counter(c) => *c,
+                _ => 0,
+            })
+            .sum::<u64>()
+    };
+    assert_eq!(counter(names::OUTBOX_ENQUEUED_TOTAL), 2);
+    assert_eq!(counter(names::OUTBOX_PUBLISHED_TOTAL), 2);
+    assert_eq!(
+        counter(names::OUTBOX_PAYLOAD_OVER_TARGET_TOTAL),
+        1,
+        "the 2 KB payload is over the 1 KB target"
+    );
+    for histogram in [
+        names::OUTBOX_BATCH_SIZE,
+        names::OUTBOX_PUBLISH_LATENCY_SECONDS,
+        names::PARTITION_KEY_RESOLUTION_SECONDS,
+    ] {
+        assert!(
+            find(histogram)
+                .iter()
+                .any(|v| matches!(v, DebugValue::Histogram(h) if !h.is_empty())),
+            "{histogram} was not recorded"
+        );
+    }
+    for gauge in [
+        names::OUTBOX_DEPTH,
+        names::OUTBOX_OLDEST_PENDING_AGE_SECONDS,
+    ] {
+        assert!(!find(gauge).is_empty(), "{gauge} was not recorded");
+    }
+}
