@@ -209,6 +209,26 @@ pub fn expand(input: CatalogueInput) -> TokenStream {
             }
         }
 
+        impl ::tidings::CataloguePayload for #payload_ident {
+            type Member = #ident;
+
+            fn decode(member: #ident, data: ::tidings::__private::serde_json::Value) -> ::core::result::Result<Self, ::tidings::DecodeError> {
+                #payload_ident::decode(member, data)
+            }
+
+            fn member(&self) -> #ident {
+                #payload_ident::member(self)
+            }
+
+            fn validate(&self) -> ::core::result::Result<(), ::tidings::ValidationError> {
+                #payload_ident::validate(self)
+            }
+
+            fn partition_key(&self) -> ::tidings::PartitionKey<'_> {
+                #payload_ident::partition_key(self)
+            }
+        }
+
         impl ::tidings::__private::serde::Serialize for #payload_ident {
             fn serialize<S: ::tidings::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 match self { #( Self::#variants(payload) => ::tidings::__private::serde::Serialize::serialize(payload, serializer), )* }

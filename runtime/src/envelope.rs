@@ -103,18 +103,40 @@ impl<T> EventEnvelope<T> {
             .ok()
     }
 
+    /// The same envelope around a payload converted by `f`, or `f`'s error.
+    pub fn try_map_data<U, E>(
+        self,
+        f: impl FnOnce(T) -> Result<U, E>,
+    ) -> Result<EventEnvelope<U>, E> {
+        let EventEnvelope {
+            event_id,
+            event_type,
+            event_timestamp,
+            source_service,
+            schema_version,
+            correlation_id,
+            data_schema_uri,
+            data,
+            metadata,
+        } = self;
+        Ok(EventEnvelope {
+            event_id,
+            event_type,
+            event_timestamp,
+            source_service,
+            schema_version,
+            correlation_id,
+            data_schema_uri,
+            data: f(data)?,
+            metadata,
+        })
+    }
+
     /// The same envelope around another payload (used when decoding `data` in a second phase).
     pub fn map_data<U>(self, f: impl FnOnce(T) -> U) -> EventEnvelope<U> {
-        EventEnvelope {
-            event_id: self.event_id,
-            event_type: self.event_type,
-            event_timestamp: self.event_timestamp,
-            source_service: self.source_service,
-            schema_version: self.schema_version,
-            correlation_id: self.correlation_id,
-            data_schema_uri: self.data_schema_uri,
-            data: f(self.data),
-            metadata: self.metadata,
+        match self.try_map_data(|data| Ok::<U, std::convert::Infallible>(f(data))) {
+            Ok(envelope) => envelope,
+            Err(never) => match never {},
         }
     }
 }

@@ -58,6 +58,24 @@ pub mod names {
         SOURCE_SERVICE,
     ];
 
+    /// Dead-letter headers, added to a record copied to a dead-letter topic.
+    pub mod dead_letter {
+        /// Why the record was dead-lettered (`undecodable`, `unknown_event_type`, …).
+        pub const REASON: &str = "dlq_reason";
+        /// The error in words.
+        pub const ERROR: &str = "dlq_error";
+        /// Where the record was read from.
+        pub const ORIGINAL_TOPIC: &str = "dlq_original_topic";
+        /// Partition it was read from.
+        pub const ORIGINAL_PARTITION: &str = "dlq_original_partition";
+        /// Offset it was read at.
+        pub const ORIGINAL_OFFSET: &str = "dlq_original_offset";
+        /// The consumer group that gave up on it.
+        pub const CONSUMER_GROUP: &str = "dlq_consumer_group";
+        /// When.
+        pub const FAILED_AT: &str = "dlq_failed_at";
+    }
+
     /// The headers every record must carry (all but `traceparent`).
     pub const REQUIRED: [&str; 8] = [
         EVENT_ID,

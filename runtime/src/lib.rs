@@ -53,6 +53,8 @@
 
 extern crate self as tidings;
 
+#[cfg(all(feature = "postgres", feature = "kafka"))]
+pub mod consumer;
 pub mod decode;
 pub mod envelope;
 pub mod event;
@@ -80,7 +82,7 @@ pub use event::{
 };
 pub use headers::{HeaderError, StandardHeaders};
 pub use key::{KeyPart, PartitionKey};
-pub use registry::{Catalogue, UnknownEvent};
+pub use registry::{Catalogue, CataloguePayload, UnknownEvent};
 pub use time::Timestamp;
 pub use trace::TraceParent;
 pub use untyped::Untyped;

@@ -2,77 +2,103 @@
 
 use sqlx::{AssertSqlSafe, PgPool};
 
-use super::{Outbox, OutboxError};
+use super::{Outbox, OutboxError, SqlIdent};
 
-/// Every migration, in order. Never edit one that has shipped; add the next number.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../migrations/0001_create_outbox.sql"))];
+/// Every outbox migration, in order. Never edit one that has shipped; add the next number.
+const OUTBOX_MIGRATIONS: &[(u32, &str)] =
+    &[(1, include_str!("../../migrations/outbox_0001_create.sql"))];
 
 impl Outbox {
     /// Creates or upgrades the outbox table. Safe to call from every instance at start-up:
     /// concurrent callers serialize on an advisory lock, and applied versions are recorded in
     /// `<schema>.tidings_migrations`.
     pub async fn migrate(&self, pool: &PgPool) -> Result<(), OutboxError> {
-        let schema = self.schema();
-        let table = self.table().as_str();
-        let mut tx = pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('tidings_migrations'))")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::raw_sql(AssertSqlSafe(format!(
-            "CREATE SCHEMA IF NOT EXISTS {schema}; \
-             CREATE TABLE IF NOT EXISTS {schema}.tidings_migrations ( \
-                 target TEXT NOT NULL, version INTEGER NOT NULL, \
-                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (target, version))"
-        )))
-        .execute(&mut *tx)
-        .await?;
-        let applied: Vec<(i32,)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT version FROM {schema}.tidings_migrations WHERE target = $1"
-        )))
-        .bind(table)
-        .fetch_all(&mut *tx)
-        .await?;
-        for (version, template) in MIGRATIONS {
-            if applied.iter().any(|(v,)| *v as u32 == *version) {
-                continue;
-            }
-            let sql = self.render(template);
-            sqlx::raw_sql(AssertSqlSafe(sql))
-                .execute(&mut *tx)
-                .await
-                .map_err(|source| OutboxError::Migration {
-                    version: *version,
-                    source,
-                })?;
-            sqlx::query(AssertSqlSafe(format!(
-                "INSERT INTO {schema}.tidings_migrations (target, version) VALUES ($1, $2)"
-            )))
-            .bind(table)
-            .bind(*version as i32)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        apply(
+            pool,
+            self.schema(),
+            self.table(),
+            OUTBOX_MIGRATIONS,
+            |template| self.render(template),
+        )
+        .await
     }
 
-    /// The migration text with this outbox's names. Every substituted name is derived from the
-    /// validated schema and table identifiers.
+    /// The migration text with this outbox's names.
     fn render(&self, template: &str) -> String {
-        let table = self.table().as_str();
-        let named =
-            |suffix: &str| format!("\"{}\"", truncate_identifier(&format!("{table}_{suffix}")));
-        template
-            .replace("{schema}", &self.schema().to_string())
-            .replace("{table_event_id_key}", &named("event_id_key"))
-            .replace("{table_claim_idx}", &named("claim_idx"))
-            .replace("{table_key_idx}", &named("key_idx"))
-            .replace("{table_published_idx}", &named("published_idx"))
-            .replace("{table_dead_idx}", &named("dead_idx"))
-            .replace("{table_notify}", &named("notify"))
-            .replace("{table}", &self.table().to_string())
-            .replace("{channel}", self.channel())
+        render(template, self.schema(), self.table()).replace("{channel}", self.channel())
     }
+}
+
+/// Applies the `migrations` of one table that are not yet recorded, in order, in one transaction.
+pub(crate) async fn apply(
+    pool: &PgPool,
+    schema: &SqlIdent,
+    target: &SqlIdent,
+    migrations: &[(u32, &str)],
+    render: impl Fn(&str) -> String,
+) -> Result<(), OutboxError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('tidings_migrations'))")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::raw_sql(AssertSqlSafe(format!(
+        "CREATE SCHEMA IF NOT EXISTS {schema}; \
+         CREATE TABLE IF NOT EXISTS {schema}.tidings_migrations ( \
+             target TEXT NOT NULL, version INTEGER NOT NULL, \
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (target, version))"
+    )))
+    .execute(&mut *tx)
+    .await?;
+    let applied: Vec<(i32,)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT version FROM {schema}.tidings_migrations WHERE target = $1"
+    )))
+    .bind(target.as_str())
+    .fetch_all(&mut *tx)
+    .await?;
+    for (version, template) in migrations {
+        if applied
+            .iter()
+            .any(|(v,)| i64::from(*v) == i64::from(*version))
+        {
+            continue;
+        }
+        sqlx::raw_sql(AssertSqlSafe(render(template)))
+            .execute(&mut *tx)
+            .await
+            .map_err(|source| OutboxError::Migration {
+                version: *version,
+                source,
+            })?;
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO {schema}.tidings_migrations (target, version) VALUES ($1, $2)"
+        )))
+        .bind(target.as_str())
+        .bind(i32::try_from(*version).unwrap_or(i32::MAX))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Replaces `{schema}`, `{table}` and `{table_<suffix>}` (names of indexes, constraints and
+/// triggers: `<table>_<suffix>`) with quoted identifiers derived from the validated names.
+pub(crate) fn render(template: &str, schema: &SqlIdent, table: &SqlIdent) -> String {
+    let mut sql = template
+        .replace("{schema}", &schema.to_string())
+        .replace("{table}", &table.to_string());
+    while let Some(start) = sql.find("{table_") {
+        let Some(length) = sql[start..].find('}') else {
+            break;
+        };
+        let suffix = sql[start + "{table_".len()..start + length].to_owned();
+        let name = format!(
+            "\"{}\"",
+            truncate_identifier(&format!("{}_{suffix}", table.as_str()))
+        );
+        sql.replace_range(start..=start + length, &name);
+    }
+    sql
 }
 
 /// Postgres truncates identifiers to 63 bytes; do it here so the names are predictable.
@@ -91,10 +117,15 @@ mod tests {
             .table("outbox")
             .build()
             .unwrap();
-        for (_, template) in MIGRATIONS {
+        for (_, template) in OUTBOX_MIGRATIONS {
             let sql = outbox.render(template);
-            assert!(!sql.contains('{') || !sql.contains("{table"), "{sql}");
+            assert!(
+                !sql.contains("{schema}") && !sql.contains("{table") && !sql.contains("{channel}"),
+                "{sql}"
+            );
             assert!(sql.contains("CREATE TABLE IF NOT EXISTS \"svc\".\"outbox\""));
+            assert!(sql.contains("ON \"svc\".\"outbox\" (key_shard, id)"));
+            assert!(sql.contains("CREATE INDEX IF NOT EXISTS \"outbox_claim_idx\""));
             assert!(sql.contains("'tidings_svc_outbox'"));
         }
     }

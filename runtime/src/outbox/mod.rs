@@ -36,7 +36,7 @@
 
 mod admin;
 mod ident;
-mod migrate;
+pub(crate) mod migrate;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -45,6 +45,7 @@ use crate::metrics as names;
 use crate::outbox::{Enqueued, Outbox};
 
 pub use backoff::Backoff;
+pub(crate) use backoff::random_unit;
 
 /// Deployment environment, selecting a preset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

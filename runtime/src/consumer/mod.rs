@@ -1,0 +1,559 @@
+//! The idempotent consumer (features `postgres` + `kafka`).
+//!
+//! ```ignore
+//! struct RecordResult;
+//! impl Handler<ProcessingEventPayload> for RecordResult {
+//!     async fn handle(&self, event: &Received<ProcessingEventPayload>, tx: &mut PgConnection) -> Result<(), HandlerError> {
+//!         if let ProcessingEventPayload::AssessmentResultPublished(result) = &event.envelope.data {
+//!             sqlx::query("INSERT INTO results ...").bind(&result.batch_id).execute(&mut *tx).await?;
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let consumer = EventConsumer::<ProcessingEventPayload>::builder(brokers, "result-aggregator", pool)
+//!     .events(&[ProcessingEvent::AssessmentResultPublished])
+//!     .build()?;
+//! consumer.run(&RecordResult, shutdown_signal).await?;
+//! ```
+//!
+//! For every record:
+//!
+//! 1. The standard headers are read; a missing one is poison (switch off with
+//!    [`ConsumerBuilder::require_headers`] to read producers that send none, such as HuleEdu's
+//!    Python relay).
+//! 2. The member is chosen from the topic, or, on a shared topic, from `event_type`; unknown is
+//!    poison. The envelope and its payload are decoded into the catalogue's payload enum and
+//!    validated against the contract; failures are poison.
+//! 3. In one Postgres transaction, the event id is recorded in the inbox and the handler runs with
+//!    that transaction. A redelivered event finds its id there: it is skipped and counted
+//!    (`kafka_duplicate_events_total`). The record's offset is stored for commit only after the
+//!    transaction commits, so effects happen exactly once however often Kafka redelivers.
+//! 4. A handler error rolls back and is retried with backoff; after the last attempt the record is
+//!    dead-lettered.
+//!
+//! Poison goes to `<topic>.dlq` (or one configured topic) with the original key, value and headers
+//! plus `dlq_*` headers naming the reason, the error, the original topic, partition and offset;
+//! its offset is committed once the dead-letter topic acknowledged it. Bad input never stops the
+//! loop. A database outage does: the record is retried until the database is back, because
+//! skipping it would lose it.
+
+mod inbox;
+
+use std::future::Future;
+use std::time::Duration;
+
+use rdkafka::ClientConfig;
+use rdkafka::Message;
+use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
+use rdkafka::error::KafkaError;
+use rdkafka::message::{BorrowedMessage, Header, Headers, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+
+use crate::decode;
+use crate::envelope::EventEnvelope;
+use crate::headers::{HeaderError, StandardHeaders, names};
+use crate::kafka::standard_headers;
+use crate::metrics as metric_names;
+use crate::registry::{Catalogue, CataloguePayload};
+use crate::relay::Backoff;
+use crate::time::Timestamp;
+
+pub use inbox::Inbox;
+
+/// An error from a handler; it is retried, then dead-lettered.
+pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A decoded, validated event.
+#[derive(Debug, Clone)]
+pub struct Received<P> {
+    /// The envelope with the typed payload.
+    pub envelope: EventEnvelope<P>,
+    /// The standard headers, when the record had them.
+    pub headers: Option<StandardHeaders>,
+    /// Topic it was read from.
+    pub topic: String,
+    /// Partition.
+    pub partition: i32,
+    /// Offset.
+    pub offset: i64,
+    /// The record key.
+    pub key: Option<String>,
+}
+
+/// Handles events of catalogue payload `P` inside the consumer's transaction.
+pub trait Handler<P>: Send + Sync {
+    /// Applies the event's effects through `tx`; they commit together with the inbox entry.
+    fn handle(
+        &self,
+        event: &Received<P>,
+        tx: &mut PgConnection,
+    ) -> impl Future<Output = Result<(), HandlerError>> + Send;
+}
+
+/// Why a record was dead-lettered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PoisonReason {
+    /// Not JSON, or not an envelope of the member's payload type.
+    Undecodable,
+    /// Neither the topic nor `event_type` names a member of the catalogue.
+    UnknownEventType,
+    /// Decoded, but breaks the contract's constraints.
+    SchemaInvalid,
+    /// A required standard header is absent.
+    MissingHeader,
+    /// A standard header has a malformed value.
+    InvalidHeader,
+    /// The handler failed on every attempt.
+    HandlerFailed,
+}
+
+impl PoisonReason {
+    /// The value of the `dlq_reason` header.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Undecodable => "undecodable",
+            Self::UnknownEventType => "unknown_event_type",
+            Self::SchemaInvalid => "schema_invalid",
+            Self::MissingHeader => "missing_header",
+            Self::InvalidHeader => "invalid_header",
+            Self::HandlerFailed => "handler_failed",
+        }
+    }
+}
+
+/// What can stop a consumer.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsumerError {
+    /// The Kafka client could not be created or could not subscribe.
+    #[error("Kafka client error: {0}; check bootstrap.servers, the group id and the topic names")]
+    Kafka(#[from] KafkaError),
+    /// The inbox names are not valid identifiers.
+    #[error(transparent)]
+    Inbox(#[from] crate::outbox::InvalidIdent),
+}
+
+/// Counts of one consumer run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConsumerStats {
+    /// Events whose handler committed.
+    pub handled: u64,
+    /// Redelivered events skipped through the inbox.
+    pub duplicates: u64,
+    /// Records sent to a dead-letter topic.
+    pub dead_lettered: u64,
+    /// Handler attempts that failed and were retried.
+    pub handler_retries: u64,
+}
+
+/// Builds an [`EventConsumer`].
+#[must_use]
+pub struct ConsumerBuilder<P: CataloguePayload> {
+    bootstrap_servers: String,
+    group: String,
+    pool: PgPool,
+    members: Vec<P::Member>,
+    shared_topics: Vec<String>,
+    inbox: Inbox,
+    dead_letter_topic: Option<String>,
+    handler_attempts: u32,
+    backoff: Backoff,
+    require_headers: bool,
+    overrides: Vec<(String, String)>,
+}
+
+impl<P: CataloguePayload> std::fmt::Debug for ConsumerBuilder<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsumerBuilder")
+            .field("group", &self.group)
+            .field("members", &self.members)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: CataloguePayload> ConsumerBuilder<P> {
+    /// Subscribes to the topics of these members.
+    pub fn events(mut self, members: &[P::Member]) -> Self {
+        self.members.extend_from_slice(members);
+        self
+    }
+
+    /// Also subscribes to a topic that carries several event types; each record's member is
+    /// chosen by its `event_type` (a catalogue topic or dotted name).
+    pub fn shared_topic(mut self, topic: impl Into<String>) -> Self {
+        self.shared_topics.push(topic.into());
+        self
+    }
+
+    /// The inbox table (default `public.tidings_inbox`).
+    pub fn inbox(mut self, inbox: Inbox) -> Self {
+        self.inbox = inbox;
+        self
+    }
+
+    /// One dead-letter topic for everything, instead of `<topic>.dlq`.
+    pub fn dead_letter_topic(mut self, topic: impl Into<String>) -> Self {
+        self.dead_letter_topic = Some(topic.into());
+        self
+    }
+
+    /// Attempts of a failing handler before the record is dead-lettered (default 3), and the
+    /// delays between them.
+    pub fn handler_retries(mut self, attempts: u32, backoff: Backoff) -> Self {
+        self.handler_attempts = attempts.max(1);
+        self.backoff = backoff;
+        self
+    }
+
+    /// Whether records without the standard headers are poison (default true).
+    pub fn require_headers(mut self, require: bool) -> Self {
+        self.require_headers = require;
+        self
+    }
+
+    /// An extra rdkafka setting for the consumer.
+    pub fn kafka_setting(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.overrides.push((key.into(), value.into()));
+        self
+    }
+
+    /// The consumer, subscribed.
+    pub fn build(self) -> Result<EventConsumer<P>, ConsumerError> {
+        let mut config = ClientConfig::new();
+        config
+            .set("bootstrap.servers", &self.bootstrap_servers)
+            .set("group.id", &self.group)
+            .set("enable.auto.commit", "true")
+            .set("auto.commit.interval.ms", "500")
+            // Offsets are stored by hand, after the handler's transaction commits.
+            .set("enable.auto.offset.store", "false")
+            .set("auto.offset.reset", "earliest")
+            .set("fetch.wait.max.ms", "50");
+        for (key, value) in &self.overrides {
+            config.set(key, value);
+        }
+        let consumer: StreamConsumer = config.create()?;
+        let mut topics: Vec<&str> = self.members.iter().map(|member| member.topic()).collect();
+        topics.extend(self.shared_topics.iter().map(String::as_str));
+        topics.sort_unstable();
+        topics.dedup();
+        consumer.subscribe(&topics)?;
+        let dead_letters: FutureProducer =
+            crate::kafka::producer_config(&self.bootstrap_servers, 30_000).create()?;
+        Ok(EventConsumer {
+            consumer,
+            dead_letters,
+            pool: self.pool,
+            group: self.group,
+            inbox: self.inbox,
+            dead_letter_topic: self.dead_letter_topic,
+            handler_attempts: self.handler_attempts,
+            backoff: self.backoff,
+            require_headers: self.require_headers,
+            _payload: std::marker::PhantomData,
+        })
+    }
+}
+
+/// Consumes catalogue events exactly once into Postgres; see the module docs.
+pub struct EventConsumer<P: CataloguePayload> {
+    consumer: StreamConsumer,
+    dead_letters: FutureProducer,
+    pool: PgPool,
+    group: String,
+    inbox: Inbox,
+    dead_letter_topic: Option<String>,
+    handler_attempts: u32,
+    backoff: Backoff,
+    require_headers: bool,
+    _payload: std::marker::PhantomData<fn() -> P>,
+}
+
+impl<P: CataloguePayload> std::fmt::Debug for EventConsumer<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventConsumer")
+            .field("group", &self.group)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Poison {
+    reason: PoisonReason,
+    error: String,
+}
+
+impl<P: CataloguePayload> EventConsumer<P> {
+    /// A consumer in `group`, reading from `bootstrap_servers`, with its inbox in `pool`.
+    pub fn builder(
+        bootstrap_servers: impl Into<String>,
+        group: impl Into<String>,
+        pool: PgPool,
+    ) -> ConsumerBuilder<P> {
+        ConsumerBuilder {
+            bootstrap_servers: bootstrap_servers.into(),
+            group: group.into(),
+            pool,
+            members: Vec::new(),
+            shared_topics: Vec::new(),
+            inbox: Inbox::default(),
+            dead_letter_topic: None,
+            handler_attempts: 3,
+            backoff: Backoff {
+                base: Duration::from_millis(100),
+                cap: Duration::from_secs(5),
+            },
+            require_headers: true,
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Consumes until `shutdown` resolves, then commits the stored offsets.
+    pub async fn run<H: Handler<P>>(
+        &self,
+        handler: &H,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<ConsumerStats, ConsumerError> {
+        let mut stats = ConsumerStats::default();
+        tokio::pin!(shutdown);
+        loop {
+            let message = tokio::select! {
+                _ = &mut shutdown => break,
+                message = self.consumer.recv() => message,
+            };
+            match message {
+                Ok(message) => self.process(&message, handler, &mut stats).await,
+                Err(err) => tracing::warn!(error = %err, "consumer error"),
+            }
+        }
+        match self.consumer.commit_consumer_state(CommitMode::Sync) {
+            Ok(())
+            | Err(KafkaError::ConsumerCommit(rdkafka::types::RDKafkaErrorCode::NoOffset)) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "final offset commit failed; the inbox absorbs the repeats")
+            }
+        }
+        // Leave the group now, so its partitions move to the other members at once rather than
+        // after the session timeout.
+        self.consumer.unsubscribe();
+        Ok(stats)
+    }
+
+    #[tracing::instrument(name = "consumer.process", skip_all, fields(topic = message.topic(), partition = message.partition(), offset = message.offset()))]
+    async fn process<H: Handler<P>>(
+        &self,
+        message: &BorrowedMessage<'_>,
+        handler: &H,
+        stats: &mut ConsumerStats,
+    ) {
+        match self.decode(message) {
+            Err(poison) => {
+                self.dead_letter(message, &poison).await;
+                stats.dead_lettered += 1;
+            }
+            Ok((received, method)) => {
+                let mut attempt = 0;
+                loop {
+                    match self.apply(&received, handler).await {
+                        Ok(true) => {
+                            stats.handled += 1;
+                            break;
+                        }
+                        Ok(false) => {
+                            stats.duplicates += 1;
+                            metrics::counter!(metric_names::KAFKA_DUPLICATE_EVENTS_TOTAL,
+                                "consumer_group" => self.group.clone(), "method" => method)
+                            .increment(1);
+                            break;
+                        }
+                        Err(Failure::Database(err)) => {
+                            tracing::warn!(error = %err, "database unavailable; retrying the record");
+                            tokio::time::sleep(self.backoff.cap).await;
+                        }
+                        Err(Failure::Handler(err)) => {
+                            attempt += 1;
+                            if attempt >= self.handler_attempts {
+                                let poison = Poison {
+                                    reason: PoisonReason::HandlerFailed,
+                                    error: err.to_string(),
+                                };
+                                self.dead_letter(message, &poison).await;
+                                stats.dead_lettered += 1;
+                                break;
+                            }
+                            stats.handler_retries += 1;
+                            tokio::time::sleep(
+                                self.backoff.delay(attempt, crate::relay::random_unit()),
+                            )
+                            .await;
+                        }
+                    }
+                }
+            }
+        }
+        if let Err(err) = self.consumer.store_offset_from_message(message) {
+            tracing::warn!(error = %err, "cannot store the offset; the record will be redelivered and skipped");
+        }
+    }
+
+    /// Inbox entry and handler in one transaction. Ok(false) for a duplicate.
+    async fn apply<H: Handler<P>>(
+        &self,
+        received: &Received<P>,
+        handler: &H,
+    ) -> Result<bool, Failure> {
+        let mut tx = self.pool.begin().await.map_err(Failure::Database)?;
+        let fresh = self
+            .inbox
+            .record(
+                &mut tx,
+                &self.group,
+                received.envelope.event_id,
+                &received.topic,
+                received.partition,
+                received.offset,
+            )
+            .await
+            .map_err(Failure::Database)?;
+        if !fresh {
+            tx.rollback().await.map_err(Failure::Database)?;
+            return Ok(false);
+        }
+        if let Err(err) = handler.handle(received, &mut tx).await {
+            let _ = tx.rollback().await;
+            return Err(Failure::Handler(err));
+        }
+        tx.commit().await.map_err(Failure::Database)?;
+        Ok(true)
+    }
+
+    fn decode(&self, message: &BorrowedMessage<'_>) -> Result<(Received<P>, &'static str), Poison> {
+        let headers = match standard_headers(message.headers()) {
+            Ok(headers) => Some(headers),
+            Err(err @ HeaderError::Missing { .. }) => {
+                metrics::counter!(metric_names::KAFKA_EVENT_HEADERS_MISSING_TOTAL, "topic" => message.topic().to_owned()).increment(1);
+                if self.require_headers {
+                    return Err(Poison {
+                        reason: PoisonReason::MissingHeader,
+                        error: err.to_string(),
+                    });
+                }
+                None
+            }
+            Err(err) => {
+                return Err(Poison {
+                    reason: PoisonReason::InvalidHeader,
+                    error: err.to_string(),
+                });
+            }
+        };
+        let payload = message.payload().unwrap_or_default();
+        let raw: EventEnvelope<Value> = decode::from_slice(payload).map_err(|err| Poison {
+            reason: PoisonReason::Undecodable,
+            error: format!("not an event envelope: {err}"),
+        })?;
+        let member = P::Member::from_topic(message.topic())
+            .or_else(|| headers.as_ref().and_then(|h| member_named(&h.event_type)))
+            .or_else(|| member_named(&raw.event_type))
+            .ok_or_else(|| Poison {
+                reason: PoisonReason::UnknownEventType,
+                error: format!(
+                    "neither topic `{}` nor event_type `{}` is an event of the catalogue",
+                    message.topic(),
+                    raw.event_type
+                ),
+            })?;
+        let envelope = raw
+            .try_map_data(|data| P::decode(member, data))
+            .map_err(|err| Poison {
+                reason: PoisonReason::Undecodable,
+                error: format!("not a {} payload: {err}", member.as_str()),
+            })?;
+        envelope.data.validate().map_err(|err| Poison {
+            reason: PoisonReason::SchemaInvalid,
+            error: err.to_string(),
+        })?;
+        let method = if headers.is_some() { "header" } else { "body" };
+        Ok((
+            Received {
+                envelope,
+                headers,
+                topic: message.topic().to_owned(),
+                partition: message.partition(),
+                offset: message.offset(),
+                key: message
+                    .key()
+                    .map(|key| String::from_utf8_lossy(key).into_owned()),
+            },
+            method,
+        ))
+    }
+
+    /// Copies the record to its dead-letter topic and waits for the acknowledgement. Retries until
+    /// it succeeds: committing the offset of a record that is nowhere would lose it.
+    async fn dead_letter(&self, message: &BorrowedMessage<'_>, poison: &Poison) {
+        let topic = self
+            .dead_letter_topic
+            .clone()
+            .unwrap_or_else(|| format!("{}.dlq", message.topic()));
+        tracing::warn!(
+            reason = poison.reason.as_str(),
+            topic = message.topic(),
+            offset = message.offset(),
+            "dead-lettering a record"
+        );
+        let partition = message.partition().to_string();
+        let offset = message.offset().to_string();
+        let failed_at = Timestamp::now().to_string();
+        let error: String = poison.error.chars().take(1000).collect();
+        let mut headers = OwnedHeaders::new();
+        if let Some(original) = message.headers() {
+            for header in original.iter() {
+                headers = headers.insert(Header {
+                    key: header.key,
+                    value: header.value,
+                });
+            }
+        }
+        for (key, value) in [
+            (names::dead_letter::REASON, poison.reason.as_str()),
+            (names::dead_letter::ERROR, error.as_str()),
+            (names::dead_letter::ORIGINAL_TOPIC, message.topic()),
+            (names::dead_letter::ORIGINAL_PARTITION, partition.as_str()),
+            (names::dead_letter::ORIGINAL_OFFSET, offset.as_str()),
+            (names::dead_letter::CONSUMER_GROUP, self.group.as_str()),
+            (names::dead_letter::FAILED_AT, failed_at.as_str()),
+        ] {
+            headers = headers.insert(Header {
+                key,
+                value: Some(value.as_bytes()),
+            });
+        }
+        loop {
+            let mut record = FutureRecord::<[u8], [u8]>::to(&topic).headers(headers.clone());
+            if let Some(key) = message.key() {
+                record = record.key(key);
+            }
+            if let Some(payload) = message.payload() {
+                record = record.payload(payload);
+            }
+            match self.dead_letters.send(record, Duration::from_secs(5)).await {
+                Ok(_) => return,
+                Err((err, _)) => {
+                    tracing::error!(error = %err, topic, "cannot write to the dead-letter topic; retrying");
+                    tokio::time::sleep(self.backoff.cap).await;
+                }
+            }
+        }
+    }
+}
+
+enum Failure {
+    Database(sqlx::Error),
+    Handler(HandlerError),
+}
+
+fn member_named<M: Catalogue>(event_type: &str) -> Option<M> {
+    M::from_topic(event_type).or_else(|| M::from_name(event_type))
+}

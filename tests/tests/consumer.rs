@@ -1,0 +1,520 @@
+//! The idempotent consumer against a real Postgres and a Kafka-protocol broker.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use huleedu_contracts::{
+    AssessmentResultV1, ProcessingEvent, ProcessingEventPayload, SpellcheckPhaseCompletedV1,
+};
+use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use rdkafka::ClientConfig;
+use rdkafka::Message;
+use rdkafka::message::Headers;
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use sqlx::PgConnection;
+use tidings::consumer::{EventConsumer, Handler, HandlerError, Inbox, Received};
+use tidings::headers::names::dead_letter;
+use tidings::relay::Backoff;
+use tidings::{Event, EventEnvelope, StandardHeaders, metrics as names};
+use tidings_tests::kafka::consume;
+use tidings_tests::{TestDatabase, TestKafka, TestPostgres};
+use tokio::sync::Notify;
+
+fn snapshotter() -> &'static Snapshotter {
+    static SNAPSHOTTER: OnceLock<Snapshotter> = OnceLock::new();
+    SNAPSHOTTER.get_or_init(|| {
+        let recorder = DebuggingRecorder::new();
+        let snapshotter = recorder.snapshotter();
+        recorder.install().unwrap();
+        snapshotter
+    })
+}
+
+fn counter(name: &str, group: &str) -> u64 {
+    snapshotter()
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter(|(key, ..)| {
+            key.key().name() == name
+                && key
+                    .key()
+                    .labels()
+                    .any(|l| l.key() == "consumer_group" && l.value() == group)
+        })
+        .map(|(.., value)| match value {
+            DebugValue::Counter(c) => c,
+            _ => 0,
+        })
+        .sum()
+}
+
+fn example<T: serde::de::DeserializeOwned>(class: &str) -> T {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "../../shared/reference/huleedu/examples/{class}.json"
+    ));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn phase_completed(entity: &str) -> EventEnvelope<SpellcheckPhaseCompletedV1> {
+    let mut payload: SpellcheckPhaseCompletedV1 = example("SpellcheckPhaseCompletedV1");
+    payload.entity_id = entity.into();
+    EventEnvelope::new("spellchecker", payload)
+}
+
+/// Records effects in the consumer's transaction; notifies when it handled `stop_at`.
+struct RecordEffects {
+    stop_at: Option<String>,
+    done: Arc<Notify>,
+    handled: Arc<AtomicU64>,
+    stop_after: Option<u64>,
+}
+
+impl RecordEffects {
+    fn new() -> Self {
+        Self {
+            stop_at: None,
+            done: Arc::new(Notify::new()),
+            handled: Arc::new(AtomicU64::new(0)),
+            stop_after: None,
+        }
+    }
+}
+
+impl Handler<ProcessingEventPayload> for RecordEffects {
+    async fn handle(
+        &self,
+        event: &Received<ProcessingEventPayload>,
+        tx: &mut PgConnection,
+    ) -> Result<(), HandlerError> {
+        let entity = match &event.envelope.data {
+            ProcessingEventPayload::SpellcheckPhaseCompleted(p) => p.entity_id.clone(),
+            ProcessingEventPayload::AssessmentResultPublished(p) => p.cj_assessment_job_id.clone(),
+            other => return Err(format!("unexpected event {}", other.member()).into()),
+        };
+        if entity == "explode" {
+            return Err("the handler cannot process this essay".into());
+        }
+        sqlx::query("INSERT INTO effects (event_id, entity) VALUES ($1, $2)")
+            .bind(event.envelope.event_id)
+            .bind(&entity)
+            .execute(&mut *tx)
+            .await?;
+        let handled = self.handled.fetch_add(1, Ordering::SeqCst) + 1;
+        if self.stop_at.as_deref() == Some(entity.as_str()) || self.stop_after == Some(handled) {
+            self.done.notify_one();
+        }
+        Ok(())
+    }
+}
+
+async fn setup(topics: &[&str], partitions: i32) -> (TestDatabase, TestKafka, FutureProducer) {
+    snapshotter(); // the metrics recorder must be in place before anything records
+    let db = TestPostgres::database().await;
+    Inbox::default().migrate(&db.pool).await.unwrap();
+    sqlx::query("CREATE TABLE effects (event_id UUID NOT NULL, entity TEXT NOT NULL)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let kafka = TestKafka::start();
+    for topic in topics {
+        kafka.create_topic(topic, partitions).await;
+        kafka.create_topic(&format!("{topic}.dlq"), 1).await;
+    }
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", kafka.bootstrap_servers())
+        .create()
+        .unwrap();
+    (db, kafka, producer)
+}
+
+async fn send<T: Event>(
+    producer: &FutureProducer,
+    envelope: &EventEnvelope<T>,
+    with_headers: bool,
+) {
+    send_raw(
+        producer,
+        T::TOPIC,
+        envelope.data.partition_key().as_str(),
+        &serde_json::to_vec(envelope).unwrap(),
+        with_headers.then(|| StandardHeaders::from_envelope(envelope)),
+    )
+    .await;
+}
+
+async fn send_raw(
+    producer: &FutureProducer,
+    topic: &str,
+    key: &str,
+    payload: &[u8],
+    headers: Option<StandardHeaders>,
+) {
+    let mut record = FutureRecord::to(topic).key(key).payload(payload);
+    if let Some(headers) = headers {
+        let pairs = headers.to_pairs();
+        record = record.headers(tidings::kafka::to_kafka_headers(
+            pairs.iter().map(|(k, v)| (*k, v.as_str())),
+        ));
+    }
+    producer
+        .send(record, Duration::from_secs(10))
+        .await
+        .unwrap();
+}
+
+fn consumer(
+    kafka: &TestKafka,
+    db: &TestDatabase,
+    group: &str,
+    members: &[ProcessingEvent],
+) -> EventConsumer<ProcessingEventPayload> {
+    EventConsumer::builder(kafka.bootstrap_servers(), group, db.pool.clone())
+        .events(members)
+        .shared_topic("huleedu.test.shared.v1")
+        .handler_retries(
+            3,
+            Backoff {
+                base: Duration::from_millis(20),
+                cap: Duration::from_millis(200),
+            },
+        )
+        // A stopped member's partitions move on after the session timeout; keep it short here.
+        .kafka_setting("session.timeout.ms", "6000")
+        .kafka_setting("heartbeat.interval.ms", "500")
+        .build()
+        .unwrap()
+}
+
+async fn effects(db: &TestDatabase) -> (i64, i64) {
+    sqlx::query_as("SELECT count(*), count(DISTINCT event_id) FROM effects")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_delivered_twice_take_effect_once() {
+    const EVENTS: usize = 1000;
+    let topic = SpellcheckPhaseCompletedV1::TOPIC;
+    let (db, kafka, producer) = setup(&[topic], 1).await;
+    for i in 0..EVENTS {
+        let envelope = phase_completed(&if i == EVENTS - 1 {
+            "last".to_owned()
+        } else {
+            format!("essay-{i}")
+        });
+        send(&producer, &envelope, true).await;
+        send(&producer, &envelope, true).await; // redelivered
+    }
+    let group = "twice";
+    let handler = RecordEffects {
+        stop_at: Some("last".into()),
+        ..RecordEffects::new()
+    };
+    let done = handler.done.clone();
+    let consumer = consumer(
+        &kafka,
+        &db,
+        group,
+        &[ProcessingEvent::SpellcheckPhaseCompleted],
+    );
+    // The last event's duplicate follows it; give the consumer a moment to read it too.
+    let stats = tokio::time::timeout(
+        Duration::from_secs(120),
+        consumer.run(&handler, async move {
+            done.notified().await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }),
+    )
+    .await
+    .expect("consumer finished")
+    .unwrap();
+
+    let (rows, distinct) = effects(&db).await;
+    println!("delivered twice: {stats:?}; effect rows {rows}, distinct events {distinct}");
+    assert_eq!(
+        (rows, distinct),
+        (EVENTS as i64, EVENTS as i64),
+        "each effect exactly once"
+    );
+    assert_eq!(stats.handled, EVENTS as u64);
+    assert_eq!(stats.duplicates, EVENTS as u64);
+    assert_eq!(
+        counter(names::KAFKA_DUPLICATE_EVENTS_TOTAL, group),
+        EVENTS as u64,
+        "the duplicate metric counts every repeat"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poison_records_go_to_the_dead_letter_topic_with_their_reason() {
+    let spellcheck = SpellcheckPhaseCompletedV1::TOPIC;
+    let results = AssessmentResultV1::TOPIC;
+    let shared = "huleedu.test.shared.v1";
+    let (db, kafka, producer) = setup(&[spellcheck, results, shared], 1).await;
+
+    let mut expected_reasons = Vec::new();
+    for i in 0..100 {
+        send(&producer, &phase_completed(&format!("good-{i}")), true).await;
+        if i % 10 != 5 {
+            continue;
+        }
+        // Ten poison records, two of each kind, spread among the good ones.
+        match (i / 10) % 5 {
+            0 => {
+                let headers = StandardHeaders::from_envelope(&phase_completed("garbled"));
+                send_raw(&producer, spellcheck, "k", b"{not json", Some(headers)).await;
+                expected_reasons.push(("undecodable", spellcheck));
+            }
+            1 => {
+                let mut value = serde_json::to_value(phase_completed("broken")).unwrap();
+                value["data"].as_object_mut().unwrap().remove("batch_id");
+                let headers = StandardHeaders::from_envelope(&phase_completed("broken"));
+                send_raw(
+                    &producer,
+                    spellcheck,
+                    "k",
+                    &serde_json::to_vec(&value).unwrap(),
+                    Some(headers),
+                )
+                .await;
+                expected_reasons.push(("undecodable", spellcheck));
+            }
+            2 => {
+                let mut result: AssessmentResultV1 = example("AssessmentResultV1");
+                result.essay_results[0].rank = 0;
+                send(&producer, &EventEnvelope::new("cj", result), true).await;
+                expected_reasons.push(("schema_invalid", results));
+            }
+            3 => {
+                send(&producer, &phase_completed("no-headers"), false).await;
+                expected_reasons.push(("missing_header", spellcheck));
+            }
+            _ => {
+                let mut unknown = phase_completed("unknown");
+                unknown.event_type = "huleedu.unknown.thing.v1".into();
+                let payload = serde_json::to_vec(&unknown).unwrap();
+                send_raw(
+                    &producer,
+                    shared,
+                    "k",
+                    &payload,
+                    Some(StandardHeaders::from_envelope(&unknown)),
+                )
+                .await;
+                expected_reasons.push(("unknown_event_type", shared));
+            }
+        }
+    }
+    let first_round = expected_reasons.clone();
+    assert_eq!(first_round.len(), 10);
+
+    let handler = RecordEffects {
+        stop_after: Some(100),
+        ..RecordEffects::new()
+    };
+    let done = handler.done.clone();
+    let consumer = consumer(
+        &kafka,
+        &db,
+        "poison",
+        &[
+            ProcessingEvent::SpellcheckPhaseCompleted,
+            ProcessingEvent::AssessmentResultPublished,
+        ],
+    );
+    let dlq_topics: Vec<String> = [spellcheck, results, shared]
+        .iter()
+        .map(|t| format!("{t}.dlq"))
+        .collect();
+    let dlq = kafka.consumer(&dlq_topics.iter().map(String::as_str).collect::<Vec<_>>());
+    let stats = tokio::time::timeout(
+        Duration::from_secs(120),
+        consumer.run(&handler, async move {
+            done.notified().await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }),
+    )
+    .await
+    .expect("consumer finished")
+    .unwrap();
+    let dead = tokio::task::spawn_blocking(move || consume(&dlq, 10, Duration::from_secs(30)))
+        .await
+        .unwrap();
+
+    let (rows, _) = effects(&db).await;
+    println!(
+        "poison: {stats:?}; handled effects {rows}; dead-lettered {}",
+        dead.len()
+    );
+    assert_eq!(rows, 100, "every good record is handled");
+    assert_eq!(stats.dead_lettered, 10);
+    assert_eq!(
+        dead.len(),
+        10,
+        "every poison record is in a dead-letter topic"
+    );
+    let header = |record: &rdkafka::message::OwnedMessage, name: &str| -> String {
+        let headers = record.headers().unwrap();
+        let value = headers
+            .iter()
+            .find(|h| h.key == name)
+            .and_then(|h| h.value)
+            .unwrap_or_else(|| panic!("no {name} header"));
+        String::from_utf8(value.to_vec()).unwrap()
+    };
+    let mut seen: Vec<(String, String)> = dead
+        .iter()
+        .map(|record| {
+            assert_eq!(
+                record.topic(),
+                format!("{}.dlq", header(record, dead_letter::ORIGINAL_TOPIC))
+            );
+            assert!(
+                header(record, dead_letter::ORIGINAL_OFFSET)
+                    .parse::<i64>()
+                    .is_ok()
+            );
+            assert_eq!(header(record, dead_letter::ORIGINAL_PARTITION), "0");
+            assert_eq!(header(record, dead_letter::CONSUMER_GROUP), "poison");
+            assert!(!header(record, dead_letter::ERROR).is_empty());
+            (
+                header(record, dead_letter::REASON),
+                header(record, dead_letter::ORIGINAL_TOPIC),
+            )
+        })
+        .collect();
+    let mut expected: Vec<(String, String)> = first_round
+        .iter()
+        .map(|(reason, topic)| ((*reason).to_owned(), (*topic).to_owned()))
+        .collect();
+    seen.sort();
+    expected.sort();
+    assert_eq!(seen, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_handler_is_retried_then_dead_lettered_and_the_stream_goes_on() {
+    let topic = SpellcheckPhaseCompletedV1::TOPIC;
+    let (db, kafka, producer) = setup(&[topic], 1).await;
+    send(&producer, &phase_completed("explode"), true).await;
+    send(&producer, &phase_completed("after"), true).await;
+    let handler = RecordEffects {
+        stop_at: Some("after".into()),
+        ..RecordEffects::new()
+    };
+    let done = handler.done.clone();
+    let consumer = consumer(
+        &kafka,
+        &db,
+        "retries",
+        &[ProcessingEvent::SpellcheckPhaseCompleted],
+    );
+    let stats = tokio::time::timeout(
+        Duration::from_secs(60),
+        consumer.run(&handler, async move { done.notified().await }),
+    )
+    .await
+    .expect("consumer finished")
+    .unwrap();
+    assert_eq!(stats.handler_retries, 2, "three attempts");
+    assert_eq!(stats.dead_lettered, 1);
+    assert_eq!(stats.handled, 1);
+    let dlq = kafka.consumer(&[&format!("{topic}.dlq")]);
+    let dead = tokio::task::spawn_blocking(move || consume(&dlq, 1, Duration::from_secs(20)))
+        .await
+        .unwrap();
+    assert_eq!(dead.len(), 1);
+    let reason = dead[0]
+        .headers()
+        .unwrap()
+        .iter()
+        .find(|h| h.key == dead_letter::REASON)
+        .and_then(|h| h.value)
+        .unwrap()
+        .to_vec();
+    assert_eq!(reason, b"handler_failed");
+    let (inbox,): (i64,) = sqlx::query_as("SELECT count(*) FROM tidings_inbox")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(inbox, 1, "a rolled-back handler leaves no inbox entry");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_consumer_resumes_from_its_committed_offsets() {
+    const EVENTS: usize = 500;
+    let topic = SpellcheckPhaseCompletedV1::TOPIC;
+    let (db, kafka, producer) = setup(&[topic], 1).await;
+    for i in 0..EVENTS {
+        let entity = if i == EVENTS - 1 {
+            "last".to_owned()
+        } else {
+            format!("essay-{i}")
+        };
+        send(&producer, &phase_completed(&entity), true).await;
+    }
+
+    // The first consumer stops mid-stream.
+    let first_started = Instant::now();
+    let first = RecordEffects {
+        stop_after: Some(200),
+        ..RecordEffects::new()
+    };
+    let done = first.done.clone();
+    let stats_first = consumer(
+        &kafka,
+        &db,
+        "restart",
+        &[ProcessingEvent::SpellcheckPhaseCompleted],
+    )
+    .run(&first, async move { done.notified().await })
+    .await
+    .unwrap();
+
+    let first_elapsed = first_started.elapsed();
+    // A new one in the same group picks up where the committed offsets say.
+    let second = RecordEffects {
+        stop_at: Some("last".into()),
+        ..RecordEffects::new()
+    };
+    let done = second.done.clone();
+    let started = Instant::now();
+    let stats_second = tokio::time::timeout(
+        Duration::from_secs(120),
+        consumer(
+            &kafka,
+            &db,
+            "restart",
+            &[ProcessingEvent::SpellcheckPhaseCompleted],
+        )
+        .run(&second, async move { done.notified().await }),
+    )
+    .await
+    .expect("second consumer finished")
+    .unwrap();
+
+    let (rows, distinct) = effects(&db).await;
+    println!(
+        "restart: first ({:?}) {stats_first:?}, second {stats_second:?} ({:?}); effects {rows}/{distinct}",
+        first_elapsed,
+        started.elapsed()
+    );
+    assert!(
+        stats_first.handled >= 200 && stats_first.handled < EVENTS as u64,
+        "stopped mid-stream"
+    );
+    assert_eq!(
+        (rows, distinct),
+        (EVENTS as i64, EVENTS as i64),
+        "nothing skipped, nothing applied twice"
+    );
+    assert_eq!(stats_first.handled + stats_second.handled, EVENTS as u64);
+    let rewound = stats_second.duplicates;
+    assert!(
+        rewound < stats_first.handled,
+        "resumed from committed offsets, not from the start ({rewound} repeats)"
+    );
+}
