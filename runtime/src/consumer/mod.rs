@@ -309,6 +309,15 @@ impl<P: CataloguePayload> EventConsumer<P> {
         }
     }
 
+    /// Whether the group has assigned partitions to this consumer yet (while [`run`](Self::run) is
+    /// polling). Until then nothing is consumed; use it to wait before measuring latency.
+    pub fn is_assigned(&self) -> bool {
+        self.consumer
+            .assignment()
+            .map(|assignment| assignment.count() > 0)
+            .unwrap_or(false)
+    }
+
     /// Consumes until `shutdown` resolves, then commits the stored offsets.
     pub async fn run<H: Handler<P>>(
         &self,
