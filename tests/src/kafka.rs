@@ -102,6 +102,31 @@ pub fn consume(consumer: &BaseConsumer, count: usize, timeout: Duration) -> Vec<
     received
 }
 
+/// Polls until `distinct` different values of `id` were seen or `timeout` passed; returns every
+/// record received, repeats included.
+pub fn consume_distinct<T: std::hash::Hash + Eq>(
+    consumer: &BaseConsumer,
+    distinct: usize,
+    timeout: Duration,
+    id: impl Fn(&OwnedMessage) -> T,
+) -> Vec<OwnedMessage> {
+    let deadline = Instant::now() + timeout;
+    let mut seen = std::collections::HashSet::new();
+    let mut received = Vec::with_capacity(distinct);
+    while seen.len() < distinct && Instant::now() < deadline {
+        match consumer.poll(Duration::from_millis(50)) {
+            Some(Ok(message)) => {
+                let message = message.detach();
+                seen.insert(id(&message));
+                received.push(message);
+            }
+            Some(Err(err)) => eprintln!("consumer error: {err}"),
+            None => {}
+        }
+    }
+    received
+}
+
 /// Kafka's default partitioner (murmur2, as the Java and Python clients use): the partition of
 /// `key` among `partitions`.
 pub fn murmur2_partition(key: &[u8], partitions: i32) -> i32 {

@@ -16,6 +16,8 @@ pub struct TestPostgres {
     base_url: String,
     /// The data directory, when this process started the server.
     data_dir: Option<PathBuf>,
+    /// The server log, when this process started the server.
+    log: Option<PathBuf>,
 }
 
 /// A database of its own for one test.
@@ -55,6 +57,7 @@ impl TestPostgres {
             return Ok(TestPostgres {
                 base_url: base,
                 data_dir: None,
+                log: None,
             });
         }
         let root = std::env::temp_dir().join(format!(
@@ -110,6 +113,7 @@ impl TestPostgres {
         Ok(TestPostgres {
             base_url: format!("postgres://{POSTGRES_USER}@127.0.0.1:{port}"),
             data_dir: Some(data),
+            log: Some(log),
         })
     }
 
@@ -145,15 +149,12 @@ impl TestPostgres {
 
     /// Restarts the server (only one this process started). Connections are cut.
     pub fn restart(&self) -> Result<(), String> {
-        let data = self
-            .data_dir
-            .as_ref()
-            .ok_or("the server at DATABASE_URL is not ours to restart")?;
-        run(
-            is_root(),
-            "pg_ctl",
-            &["-D", path(data)?, "-m", "fast", "-w", "-t", "60", "restart"],
-        )
+        let (Some(data), Some(log)) = (&self.data_dir, &self.log) else {
+            return Err("the server at DATABASE_URL is not ours to restart".into());
+        };
+        // With `-l`, the new server writes to its log, not to pg_ctl's output (which we wait on).
+        let args = ["-D", path(data)?, "-l", path(log)?, "-m", "fast", "-w", "-t", "60", "restart"];
+        run(is_root(), "pg_ctl", &args)
     }
 }
 

@@ -669,7 +669,46 @@ impl Relay {
         }
         metrics::histogram!(names::OUTBOX_PUBLISH_LATENCY_SECONDS)
             .record(started.elapsed().as_secs_f64());
+        self.explain_timeouts(&rows, &mut failures).await;
         (acked, failures)
+    }
+
+    /// A record that times out often does so because its topic does not exist (on clusters that
+    /// do not create topics on demand). Say so in `last_error`, where an operator will look.
+    async fn explain_timeouts(&self, rows: &[ClaimedRow], failures: &mut [Failure]) {
+        let mut checked: Vec<(String, bool)> = Vec::new();
+        for failure in failures.iter_mut().filter(|f| f.error.contains("MessageTimedOut")) {
+            let Some(row) = rows.iter().find(|row| row.id == failure.id) else { continue };
+            let missing = match checked.iter().find(|(topic, _)| *topic == row.topic) {
+                Some((_, missing)) => *missing,
+                None => {
+                    let missing = self.topic_missing(&row.topic).await;
+                    checked.push((row.topic.clone(), missing));
+                    missing
+                }
+            };
+            if missing {
+                failure.error = format!(
+                    "topic `{}` does not exist on the cluster; create it (or fix the contract's topic), then replay. {}",
+                    row.topic, failure.error
+                );
+            }
+        }
+    }
+
+    async fn topic_missing(&self, topic: &str) -> bool {
+        let producer = self.producer.clone();
+        let topic = topic.to_owned();
+        tokio::task::spawn_blocking(move || {
+            producer
+                .client()
+                .fetch_metadata(Some(&topic), Duration::from_secs(2))
+                .ok()
+                .and_then(|metadata| metadata.topics().first().map(|t| t.error().is_some() || t.partitions().is_empty()))
+                .unwrap_or(false)
+        })
+        .await
+        .unwrap_or(false)
     }
 
     async fn record_depth(&self) {

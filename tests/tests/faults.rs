@@ -1,0 +1,267 @@
+//! The fault suite: things break on purpose, and nothing committed is lost. Each test prints its
+//! counts. (Restarting Postgres has its own test binary, since it affects every test of a process.)
+
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rdkafka::Message;
+use rdkafka::types::RDKafkaRespErr;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use tidings::consumer::{EventConsumer, Handler, HandlerError, Inbox, Received};
+use tidings::outbox::{Outbox, key_shard};
+use tidings::relay::{Environment, Relay};
+use tidings::{Event, EventEnvelope};
+use tidings_tests::kafka::{consume, consume_distinct};
+use tidings_tests::{TestDatabase, TestKafka, TestPostgres};
+use tokio::sync::Notify;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "test.fault", topic = "tidings.test.fault.v1", version = 1, key = key)]
+struct Fault {
+    key: String,
+    seq: u32,
+}
+
+tidings::catalogue! {
+    /// The events of the fault suite.
+    enum FaultEvent {
+        Fault => Fault,
+    }
+}
+
+fn fault(key: &str, seq: u32) -> EventEnvelope<Fault> {
+    EventEnvelope::new("fault-suite", Fault { key: key.into(), seq })
+}
+
+async fn setup() -> (TestDatabase, TestKafka, Outbox) {
+    let db = TestPostgres::database().await;
+    let kafka = TestKafka::start();
+    kafka.create_topic(Fault::TOPIC, 6).await;
+    let outbox = Outbox::builder().build().unwrap();
+    outbox.migrate(&db.pool).await.unwrap();
+    (db, kafka, outbox)
+}
+
+fn distinct_event_ids(records: &[rdkafka::message::OwnedMessage]) -> HashSet<uuid::Uuid> {
+    records
+        .iter()
+        .map(|r| serde_json::from_slice::<EventEnvelope<Fault>>(r.payload().unwrap()).unwrap().event_id)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn brokers_down_for_ten_seconds_during_ten_thousand_enqueues_loses_nothing() {
+    const EVENTS: u32 = 10_000;
+    let (db, kafka, outbox) = setup().await;
+    let mock = kafka.mock().expect("needs the mock cluster");
+    let relay = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .configure(|c| c.message_timeout = Duration::from_secs(120))
+        .build()
+        .unwrap()
+        .spawn();
+
+    let enqueue_errors = Arc::new(AtomicU64::new(0));
+    let enqueued = Arc::new(AtomicU64::new(0));
+    let producing = {
+        let (pool, outbox, errors, enqueued) = (db.pool.clone(), outbox.clone(), enqueue_errors.clone(), enqueued.clone());
+        tokio::spawn(async move {
+            for seq in 0..EVENTS {
+                let mut tx = pool.begin().await.unwrap();
+                match outbox.enqueue(&mut tx, &fault(&format!("key-{}", seq % 50), seq)).await {
+                    Ok(_) => {
+                        tx.commit().await.unwrap();
+                        enqueued.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(_) => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        })
+    };
+    while enqueued.load(Ordering::Relaxed) < 1_000 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for broker in 1..=3 {
+        mock.broker_down(broker).unwrap();
+    }
+    let down_at = enqueued.load(Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let during = enqueued.load(Ordering::Relaxed) - down_at;
+    for broker in 1..=3 {
+        mock.broker_up(broker).unwrap();
+    }
+    producing.await.unwrap();
+
+    let consumer = kafka.consumer(&[Fault::TOPIC]);
+    let event_id = |r: &rdkafka::message::OwnedMessage| serde_json::from_slice::<EventEnvelope<Fault>>(r.payload().unwrap()).unwrap().event_id;
+    let received = tokio::task::spawn_blocking(move || consume_distinct(&consumer, EVENTS as usize, Duration::from_secs(120), event_id))
+        .await
+        .unwrap();
+    let stats = relay.shutdown().await.unwrap();
+    let distinct = distinct_event_ids(&received);
+    println!(
+        "brokers down 10 s: {} enqueued ({during} while down), {} enqueue errors; {} records received, {} distinct; relay {stats:?}",
+        enqueued.load(Ordering::Relaxed),
+        enqueue_errors.load(Ordering::Relaxed),
+        received.len(),
+        distinct.len()
+    );
+    assert_eq!(enqueue_errors.load(Ordering::Relaxed), 0, "enqueueing never depends on Kafka");
+    assert!(during > 0, "events were enqueued while the brokers were down");
+    assert_eq!(distinct.len(), EVENTS as usize, "nothing lost after recovery");
+}
+
+/// Records effects once per event; notifies at `target` effects.
+struct CountEffects {
+    effects: Arc<AtomicU64>,
+    target: u64,
+    done: Arc<Notify>,
+}
+
+impl Handler<FaultEventPayload> for CountEffects {
+    async fn handle(&self, event: &Received<FaultEventPayload>, tx: &mut PgConnection) -> Result<(), HandlerError> {
+        sqlx::query("INSERT INTO effects (event_id) VALUES ($1)").bind(event.envelope.event_id).execute(&mut *tx).await?;
+        if self.effects.fetch_add(1, Ordering::SeqCst) + 1 == self.target {
+            self.done.notify_one();
+        }
+        Ok(())
+    }
+}
+
+fn spawn_relay(db: &TestDatabase, kafka: &TestKafka, batch_size: i64) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_relay"))
+        .args(["--database-url", &db.url, "--bootstrap-servers", kafka.bootstrap_servers(), "--batch-size", &batch_size.to_string()])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("the relay binary starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_killed_five_times_mid_stream_loses_nothing() {
+    const EVENTS: u32 = 5_000;
+    const BATCH: i64 = 200;
+    let (db, kafka, outbox) = setup().await;
+    Inbox::default().migrate(&db.pool).await.unwrap();
+    sqlx::query("CREATE TABLE effects (event_id UUID NOT NULL)").execute(&db.pool).await.unwrap();
+
+    let producing = {
+        let (pool, outbox) = (db.pool.clone(), outbox.clone());
+        tokio::spawn(async move {
+            for chunk in (0..EVENTS).collect::<Vec<_>>().chunks(20) {
+                let envelopes: Vec<_> = chunk.iter().map(|seq| fault(&format!("key-{}", seq % 100), *seq)).collect();
+                let mut tx = pool.begin().await.unwrap();
+                outbox.enqueue_batch(&mut tx, &envelopes).await.unwrap();
+                tx.commit().await.unwrap();
+                tokio::time::sleep(Duration::from_millis(4)).await;
+            }
+        })
+    };
+
+    let mut kills = 0;
+    let mut relay = spawn_relay(&db, &kafka, BATCH);
+    while kills < 5 {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        relay.kill().unwrap(); // SIGKILL: no shutdown, no flush
+        relay.wait().unwrap();
+        kills += 1;
+        relay = spawn_relay(&db, &kafka, BATCH);
+    }
+    producing.await.unwrap();
+
+    let effects = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(Notify::new());
+    let handler = CountEffects { effects: effects.clone(), target: EVENTS as u64, done: done.clone() };
+    let consumer = EventConsumer::<FaultEventPayload>::builder(kafka.bootstrap_servers(), "fault-kill", db.pool.clone())
+        .events(&[FaultEvent::Fault])
+        .build()
+        .unwrap();
+    let stats = tokio::time::timeout(Duration::from_secs(180), consumer.run(&handler, async move {
+        done.notified().await;
+        tokio::time::sleep(Duration::from_secs(2)).await; // let late duplicates arrive
+    }))
+    .await
+    .expect("every event arrives")
+    .unwrap();
+    relay.kill().unwrap();
+    relay.wait().unwrap();
+
+    let (rows, distinct): (i64, i64) = sqlx::query_as("SELECT count(*), count(DISTINCT event_id) FROM effects").fetch_one(&db.pool).await.unwrap();
+    let (pending,): (i64,) = sqlx::query_as("SELECT count(*) FROM tidings_outbox WHERE state <> 'published'").fetch_one(&db.pool).await.unwrap();
+    println!(
+        "relay SIGKILLed {kills} times: {EVENTS} enqueued, effects {rows} ({distinct} distinct), duplicates absorbed {}, unpublished rows {pending}",
+        stats.duplicates
+    );
+    assert_eq!(pending, 0);
+    assert_eq!((rows, distinct), (EVENTS as i64, EVENTS as i64), "nothing lost, every effect once");
+    assert!(stats.duplicates <= kills * BATCH as u64, "duplicates only from the batches in flight at each kill");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrupt_rows_go_dead_with_a_clear_error_while_the_others_flow() {
+    const MISSING_TOPIC: &str = "tidings.test.missing.v1";
+    let (db, kafka, outbox) = setup().await;
+    kafka.mock().unwrap().topic_error(MISSING_TOPIC, RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART).unwrap();
+    let insert = |topic: &'static str, payload: Vec<u8>| {
+        let pool = db.pool.clone();
+        async move {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO tidings_outbox (event_id, event_type, topic, partition_key, key_shard, headers, payload) \
+                 VALUES ($1, $2, $2, 'corrupt', $3, '[]', $4) RETURNING id",
+            )
+            .bind(uuid::Uuid::new_v4())
+            .bind(topic)
+            .bind(key_shard("corrupt"))
+            .bind(payload)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            id
+        }
+    };
+    let bad_json = insert(Fault::TOPIC, b"{\"event_id\": ".to_vec()).await;
+    let valid = serde_json::to_vec(&fault("corrupt", 0)).unwrap();
+    let unknown_topic = insert(MISSING_TOPIC, valid).await;
+    let mut tx = db.pool.begin().await.unwrap();
+    let good: Vec<_> = (0..50).map(|seq| fault(&format!("good-{}", seq % 5), seq)).collect();
+    outbox.enqueue_batch(&mut tx, &good).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let relay = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .configure(|c| {
+            c.max_attempts = 3;
+            c.message_timeout = Duration::from_millis(800);
+            c.backoff.base = Duration::from_millis(50);
+        })
+        .build()
+        .unwrap()
+        .spawn();
+    let consumer = kafka.consumer(&[Fault::TOPIC]);
+    let received = tokio::task::spawn_blocking(move || consume(&consumer, 50, Duration::from_secs(30))).await.unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let dead = loop {
+        let dead = outbox.dead_rows(&db.pool, 10).await.unwrap();
+        if dead.len() == 2 || Instant::now() > deadline {
+            break dead;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let stats = relay.shutdown().await.unwrap();
+    println!("corrupt rows: {} good records received; dead: {:?}; relay {stats:?}", received.len(), dead.iter().map(|d| (d.id, d.attempts, d.last_error.clone())).collect::<Vec<_>>());
+    assert_eq!(distinct_event_ids(&received).len(), 50, "the other rows flow");
+    assert_eq!(dead.len(), 2);
+    let by_id = |id| dead.iter().find(|d| d.id == id).unwrap();
+    assert_eq!(by_id(bad_json).attempts, 1, "bad JSON is dead at once");
+    assert!(by_id(bad_json).last_error.as_deref().unwrap().starts_with("payload is not valid JSON"));
+    assert_eq!(by_id(unknown_topic).attempts, 3);
+    let error = by_id(unknown_topic).last_error.clone().unwrap();
+    assert!(error.starts_with("topic `tidings.test.missing.v1` does not exist on the cluster"), "{error}");
+}
+
