@@ -5,7 +5,7 @@ use serde_json::Value;
 
 /// JSON that does not fit the type it was read as.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: {message}", if .path.is_empty() || .path == "." { "(root)" } else { .path.as_str() })]
+#[error("{}: {message}", if matches!(.path.as_str(), "" | "." | "?") { "(root)" } else { .path.as_str() })]
 pub struct DecodeError {
     /// Where in the value it failed, e.g. `essay_results[0].confidence_label`.
     pub path: String,

@@ -153,7 +153,18 @@ impl TestPostgres {
             return Err("the server at DATABASE_URL is not ours to restart".into());
         };
         // With `-l`, the new server writes to its log, not to pg_ctl's output (which we wait on).
-        let args = ["-D", path(data)?, "-l", path(log)?, "-m", "fast", "-w", "-t", "60", "restart"];
+        let args = [
+            "-D",
+            path(data)?,
+            "-l",
+            path(log)?,
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "restart",
+        ];
         run(is_root(), "pg_ctl", &args)
     }
 }

@@ -34,7 +34,13 @@ tidings::catalogue! {
 }
 
 fn fault(key: &str, seq: u32) -> EventEnvelope<Fault> {
-    EventEnvelope::new("fault-suite", Fault { key: key.into(), seq })
+    EventEnvelope::new(
+        "fault-suite",
+        Fault {
+            key: key.into(),
+            seq,
+        },
+    )
 }
 
 async fn setup() -> (TestDatabase, TestKafka, Outbox) {
@@ -49,7 +55,11 @@ async fn setup() -> (TestDatabase, TestKafka, Outbox) {
 fn distinct_event_ids(records: &[rdkafka::message::OwnedMessage]) -> HashSet<uuid::Uuid> {
     records
         .iter()
-        .map(|r| serde_json::from_slice::<EventEnvelope<Fault>>(r.payload().unwrap()).unwrap().event_id)
+        .map(|r| {
+            serde_json::from_slice::<EventEnvelope<Fault>>(r.payload().unwrap())
+                .unwrap()
+                .event_id
+        })
         .collect()
 }
 
@@ -68,11 +78,19 @@ async fn brokers_down_for_ten_seconds_during_ten_thousand_enqueues_loses_nothing
     let enqueue_errors = Arc::new(AtomicU64::new(0));
     let enqueued = Arc::new(AtomicU64::new(0));
     let producing = {
-        let (pool, outbox, errors, enqueued) = (db.pool.clone(), outbox.clone(), enqueue_errors.clone(), enqueued.clone());
+        let (pool, outbox, errors, enqueued) = (
+            db.pool.clone(),
+            outbox.clone(),
+            enqueue_errors.clone(),
+            enqueued.clone(),
+        );
         tokio::spawn(async move {
             for seq in 0..EVENTS {
                 let mut tx = pool.begin().await.unwrap();
-                match outbox.enqueue(&mut tx, &fault(&format!("key-{}", seq % 50), seq)).await {
+                match outbox
+                    .enqueue(&mut tx, &fault(&format!("key-{}", seq % 50), seq))
+                    .await
+                {
                     Ok(_) => {
                         tx.commit().await.unwrap();
                         enqueued.fetch_add(1, Ordering::Relaxed);
@@ -99,10 +117,21 @@ async fn brokers_down_for_ten_seconds_during_ten_thousand_enqueues_loses_nothing
     producing.await.unwrap();
 
     let consumer = kafka.consumer(&[Fault::TOPIC]);
-    let event_id = |r: &rdkafka::message::OwnedMessage| serde_json::from_slice::<EventEnvelope<Fault>>(r.payload().unwrap()).unwrap().event_id;
-    let received = tokio::task::spawn_blocking(move || consume_distinct(&consumer, EVENTS as usize, Duration::from_secs(120), event_id))
-        .await
-        .unwrap();
+    let event_id = |r: &rdkafka::message::OwnedMessage| {
+        serde_json::from_slice::<EventEnvelope<Fault>>(r.payload().unwrap())
+            .unwrap()
+            .event_id
+    };
+    let received = tokio::task::spawn_blocking(move || {
+        consume_distinct(
+            &consumer,
+            EVENTS as usize,
+            Duration::from_secs(120),
+            event_id,
+        )
+    })
+    .await
+    .unwrap();
     let stats = relay.shutdown().await.unwrap();
     let distinct = distinct_event_ids(&received);
     println!(
@@ -112,9 +141,20 @@ async fn brokers_down_for_ten_seconds_during_ten_thousand_enqueues_loses_nothing
         received.len(),
         distinct.len()
     );
-    assert_eq!(enqueue_errors.load(Ordering::Relaxed), 0, "enqueueing never depends on Kafka");
-    assert!(during > 0, "events were enqueued while the brokers were down");
-    assert_eq!(distinct.len(), EVENTS as usize, "nothing lost after recovery");
+    assert_eq!(
+        enqueue_errors.load(Ordering::Relaxed),
+        0,
+        "enqueueing never depends on Kafka"
+    );
+    assert!(
+        during > 0,
+        "events were enqueued while the brokers were down"
+    );
+    assert_eq!(
+        distinct.len(),
+        EVENTS as usize,
+        "nothing lost after recovery"
+    );
 }
 
 /// Records effects once per event; notifies at `target` effects.
@@ -125,8 +165,15 @@ struct CountEffects {
 }
 
 impl Handler<FaultEventPayload> for CountEffects {
-    async fn handle(&self, event: &Received<FaultEventPayload>, tx: &mut PgConnection) -> Result<(), HandlerError> {
-        sqlx::query("INSERT INTO effects (event_id) VALUES ($1)").bind(event.envelope.event_id).execute(&mut *tx).await?;
+    async fn handle(
+        &self,
+        event: &Received<FaultEventPayload>,
+        tx: &mut PgConnection,
+    ) -> Result<(), HandlerError> {
+        sqlx::query("INSERT INTO effects (event_id) VALUES ($1)")
+            .bind(event.envelope.event_id)
+            .execute(&mut *tx)
+            .await?;
         if self.effects.fetch_add(1, Ordering::SeqCst) + 1 == self.target {
             self.done.notify_one();
         }
@@ -136,7 +183,14 @@ impl Handler<FaultEventPayload> for CountEffects {
 
 fn spawn_relay(db: &TestDatabase, kafka: &TestKafka, batch_size: i64) -> Child {
     Command::new(env!("CARGO_BIN_EXE_relay"))
-        .args(["--database-url", &db.url, "--bootstrap-servers", kafka.bootstrap_servers(), "--batch-size", &batch_size.to_string()])
+        .args([
+            "--database-url",
+            &db.url,
+            "--bootstrap-servers",
+            kafka.bootstrap_servers(),
+            "--batch-size",
+            &batch_size.to_string(),
+        ])
         .stdin(Stdio::null())
         .spawn()
         .expect("the relay binary starts")
@@ -148,13 +202,19 @@ async fn a_relay_killed_five_times_mid_stream_loses_nothing() {
     const BATCH: i64 = 200;
     let (db, kafka, outbox) = setup().await;
     Inbox::default().migrate(&db.pool).await.unwrap();
-    sqlx::query("CREATE TABLE effects (event_id UUID NOT NULL)").execute(&db.pool).await.unwrap();
+    sqlx::query("CREATE TABLE effects (event_id UUID NOT NULL)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
 
     let producing = {
         let (pool, outbox) = (db.pool.clone(), outbox.clone());
         tokio::spawn(async move {
             for chunk in (0..EVENTS).collect::<Vec<_>>().chunks(20) {
-                let envelopes: Vec<_> = chunk.iter().map(|seq| fault(&format!("key-{}", seq % 100), *seq)).collect();
+                let envelopes: Vec<_> = chunk
+                    .iter()
+                    .map(|seq| fault(&format!("key-{}", seq % 100), *seq))
+                    .collect();
                 let mut tx = pool.begin().await.unwrap();
                 outbox.enqueue_batch(&mut tx, &envelopes).await.unwrap();
                 tx.commit().await.unwrap();
@@ -176,37 +236,70 @@ async fn a_relay_killed_five_times_mid_stream_loses_nothing() {
 
     let effects = Arc::new(AtomicU64::new(0));
     let done = Arc::new(Notify::new());
-    let handler = CountEffects { effects: effects.clone(), target: EVENTS as u64, done: done.clone() };
-    let consumer = EventConsumer::<FaultEventPayload>::builder(kafka.bootstrap_servers(), "fault-kill", db.pool.clone())
-        .events(&[FaultEvent::Fault])
-        .build()
-        .unwrap();
-    let stats = tokio::time::timeout(Duration::from_secs(180), consumer.run(&handler, async move {
-        done.notified().await;
-        tokio::time::sleep(Duration::from_secs(2)).await; // let late duplicates arrive
-    }))
+    let handler = CountEffects {
+        effects: effects.clone(),
+        target: EVENTS as u64,
+        done: done.clone(),
+    };
+    let consumer = EventConsumer::<FaultEventPayload>::builder(
+        kafka.bootstrap_servers(),
+        "fault-kill",
+        db.pool.clone(),
+    )
+    .events(&[FaultEvent::Fault])
+    .build()
+    .unwrap();
+    let stats = tokio::time::timeout(
+        Duration::from_secs(180),
+        consumer.run(&handler, async move {
+            done.notified().await;
+            tokio::time::sleep(Duration::from_secs(2)).await; // let late duplicates arrive
+        }),
+    )
     .await
     .expect("every event arrives")
     .unwrap();
     relay.kill().unwrap();
     relay.wait().unwrap();
 
-    let (rows, distinct): (i64, i64) = sqlx::query_as("SELECT count(*), count(DISTINCT event_id) FROM effects").fetch_one(&db.pool).await.unwrap();
-    let (pending,): (i64,) = sqlx::query_as("SELECT count(*) FROM tidings_outbox WHERE state <> 'published'").fetch_one(&db.pool).await.unwrap();
+    let (rows, distinct): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(DISTINCT event_id) FROM effects")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let (pending,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM tidings_outbox WHERE state <> 'published'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
     println!(
         "relay SIGKILLed {kills} times: {EVENTS} enqueued, effects {rows} ({distinct} distinct), duplicates absorbed {}, unpublished rows {pending}",
         stats.duplicates
     );
     assert_eq!(pending, 0);
-    assert_eq!((rows, distinct), (EVENTS as i64, EVENTS as i64), "nothing lost, every effect once");
-    assert!(stats.duplicates <= kills * BATCH as u64, "duplicates only from the batches in flight at each kill");
+    assert_eq!(
+        (rows, distinct),
+        (EVENTS as i64, EVENTS as i64),
+        "nothing lost, every effect once"
+    );
+    assert!(
+        stats.duplicates <= kills * BATCH as u64,
+        "duplicates only from the batches in flight at each kill"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn corrupt_rows_go_dead_with_a_clear_error_while_the_others_flow() {
     const MISSING_TOPIC: &str = "tidings.test.missing.v1";
     let (db, kafka, outbox) = setup().await;
-    kafka.mock().unwrap().topic_error(MISSING_TOPIC, RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART).unwrap();
+    kafka
+        .mock()
+        .unwrap()
+        .topic_error(
+            MISSING_TOPIC,
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
+        )
+        .unwrap();
     let insert = |topic: &'static str, payload: Vec<u8>| {
         let pool = db.pool.clone();
         async move {
@@ -228,7 +321,9 @@ async fn corrupt_rows_go_dead_with_a_clear_error_while_the_others_flow() {
     let valid = serde_json::to_vec(&fault("corrupt", 0)).unwrap();
     let unknown_topic = insert(MISSING_TOPIC, valid).await;
     let mut tx = db.pool.begin().await.unwrap();
-    let good: Vec<_> = (0..50).map(|seq| fault(&format!("good-{}", seq % 5), seq)).collect();
+    let good: Vec<_> = (0..50)
+        .map(|seq| fault(&format!("good-{}", seq % 5), seq))
+        .collect();
     outbox.enqueue_batch(&mut tx, &good).await.unwrap();
     tx.commit().await.unwrap();
 
@@ -243,7 +338,10 @@ async fn corrupt_rows_go_dead_with_a_clear_error_while_the_others_flow() {
         .unwrap()
         .spawn();
     let consumer = kafka.consumer(&[Fault::TOPIC]);
-    let received = tokio::task::spawn_blocking(move || consume(&consumer, 50, Duration::from_secs(30))).await.unwrap();
+    let received =
+        tokio::task::spawn_blocking(move || consume(&consumer, 50, Duration::from_secs(30)))
+            .await
+            .unwrap();
 
     let deadline = Instant::now() + Duration::from_secs(30);
     let dead = loop {
@@ -254,14 +352,32 @@ async fn corrupt_rows_go_dead_with_a_clear_error_while_the_others_flow() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     let stats = relay.shutdown().await.unwrap();
-    println!("corrupt rows: {} good records received; dead: {:?}; relay {stats:?}", received.len(), dead.iter().map(|d| (d.id, d.attempts, d.last_error.clone())).collect::<Vec<_>>());
-    assert_eq!(distinct_event_ids(&received).len(), 50, "the other rows flow");
+    println!(
+        "corrupt rows: {} good records received; dead: {:?}; relay {stats:?}",
+        received.len(),
+        dead.iter()
+            .map(|d| (d.id, d.attempts, d.last_error.clone()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        distinct_event_ids(&received).len(),
+        50,
+        "the other rows flow"
+    );
     assert_eq!(dead.len(), 2);
     let by_id = |id| dead.iter().find(|d| d.id == id).unwrap();
     assert_eq!(by_id(bad_json).attempts, 1, "bad JSON is dead at once");
-    assert!(by_id(bad_json).last_error.as_deref().unwrap().starts_with("payload is not valid JSON"));
+    assert!(
+        by_id(bad_json)
+            .last_error
+            .as_deref()
+            .unwrap()
+            .starts_with("payload is not valid JSON")
+    );
     assert_eq!(by_id(unknown_topic).attempts, 3);
     let error = by_id(unknown_topic).last_error.clone().unwrap();
-    assert!(error.starts_with("topic `tidings.test.missing.v1` does not exist on the cluster"), "{error}");
+    assert!(
+        error.starts_with("topic `tidings.test.missing.v1` does not exist on the cluster"),
+        "{error}"
+    );
 }
-

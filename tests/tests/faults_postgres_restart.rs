@@ -42,15 +42,29 @@ async fn the_relay_recovers_from_a_postgres_restart_and_loses_nothing() {
     let committed = Arc::new(AtomicU64::new(0));
     let failed_attempts = Arc::new(AtomicU64::new(0));
     let producing = {
-        let (pool, outbox, committed, failed) = (db.pool.clone(), outbox.clone(), committed.clone(), failed_attempts.clone());
+        let (pool, outbox, committed, failed) = (
+            db.pool.clone(),
+            outbox.clone(),
+            committed.clone(),
+            failed_attempts.clone(),
+        );
         tokio::spawn(async move {
             for seq in 0..EVENTS {
                 // The application retries its own transaction when the database is away.
                 loop {
                     let attempt = async {
                         let mut tx = pool.begin().await?;
-                        let envelope = EventEnvelope::new("svc", Restarted { key: format!("k-{}", seq % 30), seq });
-                        outbox.enqueue(&mut tx, &envelope).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                        let envelope = EventEnvelope::new(
+                            "svc",
+                            Restarted {
+                                key: format!("k-{}", seq % 30),
+                                seq,
+                            },
+                        );
+                        outbox
+                            .enqueue(&mut tx, &envelope)
+                            .await
+                            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
                         tx.commit().await
                     };
                     match attempt.await {
@@ -71,15 +85,29 @@ async fn the_relay_recovers_from_a_postgres_restart_and_loses_nothing() {
     while committed.load(Ordering::Relaxed) < 1_000 {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    tokio::task::spawn_blocking(|| TestPostgres::get().restart()).await.unwrap().unwrap();
+    tokio::task::spawn_blocking(|| TestPostgres::get().restart())
+        .await
+        .unwrap()
+        .unwrap();
     let restarted_at = committed.load(Ordering::Relaxed);
     producing.await.unwrap();
 
     let consumer = kafka.consumer(&[Restarted::TOPIC]);
-    let event_id = |r: &rdkafka::message::OwnedMessage| serde_json::from_slice::<EventEnvelope<Restarted>>(r.payload().unwrap()).unwrap().event_id;
-    let received = tokio::task::spawn_blocking(move || consume_distinct(&consumer, EVENTS as usize, Duration::from_secs(120), event_id))
-        .await
-        .unwrap();
+    let event_id = |r: &rdkafka::message::OwnedMessage| {
+        serde_json::from_slice::<EventEnvelope<Restarted>>(r.payload().unwrap())
+            .unwrap()
+            .event_id
+    };
+    let received = tokio::task::spawn_blocking(move || {
+        consume_distinct(
+            &consumer,
+            EVENTS as usize,
+            Duration::from_secs(120),
+            event_id,
+        )
+    })
+    .await
+    .unwrap();
     let stats = relay.shutdown().await.unwrap();
     let distinct: HashSet<uuid::Uuid> = received.iter().map(event_id).collect();
     println!(
@@ -89,7 +117,14 @@ async fn the_relay_recovers_from_a_postgres_restart_and_loses_nothing() {
         received.len(),
         distinct.len()
     );
-    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM tidings_outbox").fetch_one(&db.pool).await.unwrap();
+    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM tidings_outbox")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     assert_eq!(rows, EVENTS as i64, "one outbox row per committed event");
-    assert_eq!(distinct.len(), EVENTS as usize, "every committed event is published after the restart");
+    assert_eq!(
+        distinct.len(),
+        EVENTS as usize,
+        "every committed event is published after the restart"
+    );
 }

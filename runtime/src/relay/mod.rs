@@ -677,8 +677,13 @@ impl Relay {
     /// do not create topics on demand). Say so in `last_error`, where an operator will look.
     async fn explain_timeouts(&self, rows: &[ClaimedRow], failures: &mut [Failure]) {
         let mut checked: Vec<(String, bool)> = Vec::new();
-        for failure in failures.iter_mut().filter(|f| f.error.contains("MessageTimedOut")) {
-            let Some(row) = rows.iter().find(|row| row.id == failure.id) else { continue };
+        for failure in failures
+            .iter_mut()
+            .filter(|f| f.error.contains("MessageTimedOut"))
+        {
+            let Some(row) = rows.iter().find(|row| row.id == failure.id) else {
+                continue;
+            };
             let missing = match checked.iter().find(|(topic, _)| *topic == row.topic) {
                 Some((_, missing)) => *missing,
                 None => {
@@ -704,7 +709,12 @@ impl Relay {
                 .client()
                 .fetch_metadata(Some(&topic), Duration::from_secs(2))
                 .ok()
-                .and_then(|metadata| metadata.topics().first().map(|t| t.error().is_some() || t.partitions().is_empty()))
+                .and_then(|metadata| {
+                    metadata
+                        .topics()
+                        .first()
+                        .map(|t| t.error().is_some() || t.partitions().is_empty())
+                })
                 .unwrap_or(false)
         })
         .await

@@ -23,8 +23,15 @@ struct Args {
 async fn main() -> ExitCode {
     let args = Args::parse();
     let run = async {
-        let pool = PgPoolOptions::new().max_connections(4).connect(&args.database_url).await.map_err(|e| e.to_string())?;
-        let outbox = Outbox::builder().table(args.table.clone()).build().map_err(|e| e.to_string())?;
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .connect(&args.database_url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let outbox = Outbox::builder()
+            .table(args.table.clone())
+            .build()
+            .map_err(|e| e.to_string())?;
         let relay = Relay::builder(outbox, pool, &args.bootstrap_servers)
             .preset(Environment::Testing)
             .batch_size(args.batch_size)
