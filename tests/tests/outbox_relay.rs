@@ -526,3 +526,57 @@ async fn a_dispatcher_publishes_committed_rows_at_once() {
     handle.shutdown().await.unwrap();
     assert_eq!(received.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_after_ack_removes_rows_and_retention_cleans_published_ones() {
+    let (db, kafka, outbox) = setup(&[Tick::TOPIC]).await;
+    let handle = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .after_ack(tidings::relay::AfterAck::Delete)
+        .build()
+        .unwrap()
+        .spawn();
+    let consumer = kafka.consumer(&[Tick::TOPIC]);
+    let mut tx = db.pool.begin().await.unwrap();
+    outbox
+        .enqueue_batch(&mut tx, &[tick("del", 0), tick("del", 1), tick("del", 2)])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(consume(&consumer, 3, Duration::from_secs(20)).len(), 3);
+    handle.shutdown().await.unwrap();
+    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM tidings_outbox")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "acknowledged rows are deleted");
+
+    // With the default (mark published), retention removes published rows once they are old enough.
+    let handle = relay(&db, &kafka, &outbox);
+    let mut tx = db.pool.begin().await.unwrap();
+    outbox
+        .enqueue_batch(&mut tx, &[tick("keep", 0), tick("keep", 1)])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(consume(&consumer, 2, Duration::from_secs(20)).len(), 2);
+    handle.shutdown().await.unwrap();
+    assert_eq!(
+        outbox
+            .cleanup_published(&db.pool, Duration::from_secs(3600), 100)
+            .await
+            .unwrap(),
+        0,
+        "younger than the retention"
+    );
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        outbox
+            .cleanup_published(&db.pool, Duration::from_millis(10), 100)
+            .await
+            .unwrap(),
+        2
+    );
+    let depth = outbox.depth(&db.pool).await.unwrap();
+    assert_eq!((depth.pending, depth.dead), (0, 0));
+}
