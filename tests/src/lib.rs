@@ -6,6 +6,7 @@
 //! - [`kafka`]: librdkafka's mock cluster, in process, speaking the real protocol over TCP; or the
 //!   cluster at `KAFKA_BOOTSTRAP_SERVERS`.
 
+pub mod bench;
 pub mod demo;
 pub mod kafka;
 pub mod postgres;

@@ -35,6 +35,15 @@ enum Command {
         #[arg(long)]
         bootstrap_servers: Option<String>,
     },
+    /// Measure the runtime against its raw limits, side by side in one run (release build).
+    Bench {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Pending rows for the relay phase.
+        #[arg(long, default_value_t = 100_000)]
+        relay_rows: usize,
+    },
 }
 
 /// Hand-written files inside generated/ that the generator leaves alone.
@@ -50,38 +59,25 @@ fn main() -> ExitCode {
         Command::Demo {
             database_url,
             bootstrap_servers,
-        } => demo(database_url, bootstrap_servers),
-    }
-}
-
-/// The demo needs the database and Kafka clients, which `gen` does not: it is its own binary, so
-/// `cargo xtask gen` stays quick to build.
-fn demo(database_url: Option<String>, bootstrap_servers: Option<String>) -> ExitCode {
-    let root = workspace_root();
-    let mut command =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.current_dir(&root).args([
-        "run",
-        "--quiet",
-        "--package",
-        "tidings-tests",
-        "--bin",
-        "demo",
-        "--",
-    ]);
-    command.arg("--generated").arg(root.join("generated"));
-    if let Some(url) = database_url {
-        command.arg("--database-url").arg(url);
-    }
-    if let Some(servers) = bootstrap_servers {
-        command.arg("--bootstrap-servers").arg(servers);
-    }
-    match command.status() {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(err) => {
-            eprintln!("error: cannot run the demo: {err}");
-            ExitCode::from(2)
+        } => {
+            let mut args = vec![
+                "--generated".to_owned(),
+                workspace_root().join("generated").display().to_string(),
+            ];
+            if let Some(url) = database_url {
+                args.extend(["--database-url".to_owned(), url]);
+            }
+            if let Some(servers) = bootstrap_servers {
+                args.extend(["--bootstrap-servers".to_owned(), servers]);
+            }
+            run_test_binary("demo", &[], &args)
+        }
+        Command::Bench { json, relay_rows } => {
+            let mut args = vec!["--relay-rows".to_owned(), relay_rows.to_string()];
+            if json {
+                args.push("--json".into());
+            }
+            run_test_binary("bench", &["--release"], &args)
         }
     }
 }
@@ -91,6 +87,35 @@ fn workspace_root() -> PathBuf {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()
+}
+
+/// `cargo run` of a binary of the test package, which holds the Postgres and Kafka harness. The
+/// demo and the benchmark need the database and Kafka clients and `gen` does not, so they are
+/// not linked into xtask, which stays quick to build.
+fn run_test_binary(binary: &str, cargo_flags: &[&str], args: &[String]) -> ExitCode {
+    let mut command =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .current_dir(workspace_root())
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "tidings-tests",
+            "--bin",
+            binary,
+        ])
+        .args(cargo_flags)
+        .arg("--")
+        .args(args);
+    match command.status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("error: cannot run {binary}: {err}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn generate(check: bool, out: PathBuf) -> ExitCode {

@@ -47,6 +47,9 @@ use crate::outbox::{Enqueued, Outbox};
 pub use backoff::Backoff;
 pub(crate) use backoff::random_unit;
 
+/// How often the relay records the depth gauges.
+const DEPTH_INTERVAL: Duration = Duration::from_secs(5);
+
 /// Deployment environment, selecting a preset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -447,6 +450,7 @@ impl Relay {
         let mut idle = self.config.idle_floor;
         let mut next_lease_refresh = Instant::now();
         let mut next_cleanup = Instant::now() + self.config.cleanup_interval;
+        let mut next_depth = Instant::now();
         let mut priority: Vec<i64> = Vec::new();
 
         while !*shutdown.borrow() {
@@ -460,7 +464,11 @@ impl Relay {
                     continue;
                 }
                 next_lease_refresh = Instant::now() + self.config.lease_refresh;
+            }
+            if Instant::now() >= next_depth {
+                // Counting pending rows costs a scan; often enough for a gauge, no more.
                 self.record_depth().await;
+                next_depth = Instant::now() + DEPTH_INTERVAL;
             }
             if Instant::now() >= next_cleanup {
                 self.cleanup().await;

@@ -1,0 +1,656 @@
+//! `cargo xtask bench`: the runtime against its raw limits, measured side by side in one run on
+//! the embedded Postgres and the mock Kafka cluster.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use huleedu_contracts::AssessmentResultV1;
+use rdkafka::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::Message;
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use serde::Serialize;
+use sqlx::PgPool;
+use tidings::outbox::{Outbox, key_shard};
+use tidings::relay::{Environment, Relay};
+use tidings::{Event, EventEnvelope};
+use uuid::Uuid;
+
+use crate::{TestKafka, TestPostgres};
+
+/// One benchmark figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// What was measured.
+    pub name: String,
+    /// The figure.
+    pub value: f64,
+    /// Its unit.
+    pub unit: &'static str,
+    /// The target, as text, when there is one.
+    pub target: Option<String>,
+    /// Whether the target is met.
+    pub met: Option<bool>,
+}
+
+/// Every figure of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The rows, in the order they were measured.
+    pub rows: Vec<Row>,
+    /// Rows in the relay phase.
+    pub relay_rows: usize,
+}
+
+/// How big the run is.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Pending rows for the relay phase (default 100,000).
+    pub relay_rows: usize,
+}
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BenchError(String);
+
+fn fail<E: std::fmt::Display>(context: &'static str) -> impl FnOnce(E) -> BenchError {
+    move |err| BenchError(format!("{context}: {err}"))
+}
+
+fn progress(message: &str) {
+    eprintln!("bench: {message}");
+}
+
+fn row(name: &str, value: f64, unit: &'static str) -> Row {
+    Row {
+        name: name.into(),
+        value,
+        unit,
+        target: None,
+        met: None,
+    }
+}
+
+fn with_target(mut row: Row, target: &str, met: bool) -> Row {
+    row.target = Some(target.into());
+    row.met = Some(met);
+    row
+}
+
+fn sample_result() -> AssessmentResultV1 {
+    let essays: Vec<serde_json::Value> = (0..5)
+        .map(|rank| {
+            serde_json::json!({
+                "essay_id": Uuid::new_v4().to_string(), "normalized_score": 0.5, "letter_grade": "B",
+                "confidence_score": 0.7, "confidence_label": "MID", "bt_score": 0.3, "rank": rank + 1,
+                "is_anchor": false, "feedback_uri": null, "metrics_uri": null, "display_name": null
+            })
+        })
+        .collect();
+    serde_json::from_value(serde_json::json!({
+        "batch_id": Uuid::new_v4().to_string(), "cj_assessment_job_id": "job-1", "assignment_id": "eng5-argumentative",
+        "assessment_method": "cj_assessment", "model_used": "claude-3-5-haiku", "model_provider": "anthropic",
+        "essay_results": essays
+    }))
+    .unwrap_or_else(|err| panic!("the sample is a valid AssessmentResultV1: {err}"))
+}
+
+fn envelope(key: &str) -> EventEnvelope<AssessmentResultV1> {
+    let mut result = sample_result();
+    result.cj_assessment_job_id = key.to_owned();
+    EventEnvelope::new("bench", result)
+}
+
+/// Runs every phase.
+pub async fn run(options: BenchOptions) -> Result<Report, BenchError> {
+    let mut rows = Vec::new();
+    progress("starting Postgres and Kafka");
+    let db = TestPostgres::database().await;
+    let kafka = TestKafka::start();
+    kafka.create_topic(AssessmentResultV1::TOPIC, 6).await;
+    kafka.create_topic("bench.raw.v1", 6).await;
+    kafka.create_topic("bench.latency.v1", 6).await;
+
+    rows.extend(validation_vs_serialization());
+    rows.extend(enqueue_cost(&db.pool).await?);
+    rows.extend(relay_throughput(&db.pool, &kafka, options.relay_rows).await?);
+    rows.extend(latency(&db.pool, &kafka).await?);
+    rows.push(Row {
+        name: "check-schemas, full catalogue / 100 / 1,000 synthetic events".into(),
+        value: f64::NAN,
+        unit: "s",
+        target: Some("< 1 s; 1,000 ≤ 10× 100".into()),
+        met: None,
+    });
+    Ok(Report {
+        rows,
+        relay_rows: options.relay_rows,
+    })
+}
+
+/// Median time of `f` over `rounds` rounds of `iterations` calls.
+fn time_per_call(rounds: usize, iterations: usize, mut f: impl FnMut()) -> Duration {
+    for _ in 0..iterations {
+        f();
+    }
+    let mut samples: Vec<Duration> = (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                f();
+            }
+            start.elapsed() / iterations as u32
+        })
+        .collect();
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn validation_vs_serialization() -> Vec<Row> {
+    progress("validation vs serialization");
+    let event = sample_result();
+    let value = serde_json::to_value(&event).unwrap_or_default();
+    let serialize = time_per_call(15, 2000, || {
+        std::hint::black_box(
+            serde_json::to_vec(std::hint::black_box(&event))
+                .map(|v| v.len())
+                .unwrap_or(0),
+        );
+    });
+    let validate = time_per_call(15, 2000, || {
+        std::hint::black_box(
+            tidings::validate::validate_value::<AssessmentResultV1>(std::hint::black_box(&value))
+                .is_ok(),
+        );
+    });
+    let ratio = validate.as_secs_f64() / serialize.as_secs_f64();
+    vec![
+        row(
+            "serialize AssessmentResultV1 (5 essays)",
+            serialize.as_secs_f64() * 1e6,
+            "µs",
+        ),
+        row(
+            "validate the same value",
+            validate.as_secs_f64() * 1e6,
+            "µs",
+        ),
+        with_target(
+            row("validation / serialization", ratio, "×"),
+            "≤ 2×",
+            ratio <= 2.0,
+        ),
+    ]
+}
+
+async fn enqueue_cost(pool: &PgPool) -> Result<Vec<Row>, BenchError> {
+    progress("enqueue cost vs plain INSERT");
+    let outbox = Outbox::builder()
+        .table("bench_enqueue")
+        .build()
+        .map_err(fail("outbox"))?;
+    outbox.migrate(pool).await.map_err(fail("migrate"))?;
+    sqlx::query("CREATE TABLE bench_plain (LIKE bench_enqueue INCLUDING ALL)")
+        .execute(pool)
+        .await
+        .map_err(fail("plain table"))?;
+    const SINGLE: usize = 2_000;
+    const BATCHES: usize = 40;
+    let envelopes: Vec<_> = (0..SINGLE)
+        .map(|i| envelope(&format!("job-{}", i % 100)))
+        .collect();
+    // The plain INSERT writes the very same row: serialized the same way, with the same headers.
+    let plain_rows: Vec<_> = envelopes
+        .iter()
+        .map(|e| {
+            let headers =
+                serde_json::to_value(tidings::StandardHeaders::from_envelope(e).to_pairs())
+                    .unwrap_or_default();
+            (
+                e.event_id,
+                e.event_type.clone(),
+                e.data.cj_assessment_job_id.clone(),
+                headers,
+                serde_json::to_vec(e).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let insert = "INSERT INTO bench_plain (event_id, event_type, topic, partition_key, key_shard, headers, payload) VALUES ($1, $2, $2, $3, $4, $5, $6)";
+
+    let mut enqueue_times = Vec::new();
+    let mut plain_times = Vec::new();
+    // Interleave rounds so both see the same machine.
+    for round in 0..4 {
+        let slice = round * (SINGLE / 4)..(round + 1) * (SINGLE / 4);
+        let mut tx = pool.begin().await.map_err(fail("begin"))?;
+        let start = Instant::now();
+        for e in &envelopes[slice.clone()] {
+            outbox.enqueue(&mut tx, e).await.map_err(fail("enqueue"))?;
+        }
+        enqueue_times.push(start.elapsed() / (SINGLE / 4) as u32);
+        tx.commit().await.map_err(fail("commit"))?;
+
+        let mut tx = pool.begin().await.map_err(fail("begin"))?;
+        let start = Instant::now();
+        for (id, event_type, key, headers, payload) in &plain_rows[slice] {
+            sqlx::query(insert)
+                .bind(id)
+                .bind(event_type)
+                .bind(key)
+                .bind(key_shard(key))
+                .bind(headers)
+                .bind(payload)
+                .execute(&mut *tx)
+                .await
+                .map_err(fail("insert"))?;
+        }
+        plain_times.push(start.elapsed() / (SINGLE / 4) as u32);
+        tx.commit().await.map_err(fail("commit"))?;
+    }
+    enqueue_times.sort();
+    plain_times.sort();
+    let (enqueue, plain) = (enqueue_times[1], plain_times[1]);
+
+    // Batches of 100 against a multi-row INSERT of the same 100 rows.
+    sqlx::query("TRUNCATE bench_enqueue, bench_plain")
+        .execute(pool)
+        .await
+        .map_err(fail("truncate"))?;
+    let mut batch_times = Vec::new();
+    let mut multi_times = Vec::new();
+    for b in 0..BATCHES {
+        let batch: Vec<_> = (0..100)
+            .map(|i| envelope(&format!("job-{}", (b * 100 + i) % 100)))
+            .collect();
+        let mut tx = pool.begin().await.map_err(fail("begin"))?;
+        let start = Instant::now();
+        outbox
+            .enqueue_batch(&mut tx, &batch)
+            .await
+            .map_err(fail("enqueue batch"))?;
+        batch_times.push(start.elapsed());
+        tx.commit().await.map_err(fail("commit"))?;
+
+        let (mut ids, mut types, mut keys, mut shards, mut headers, mut payloads) =
+            (vec![], vec![], vec![], vec![], vec![], vec![]);
+        for e in &batch {
+            ids.push(Uuid::new_v4());
+            types.push(e.event_type.clone());
+            keys.push(e.data.cj_assessment_job_id.clone());
+            shards.push(key_shard(&e.data.cj_assessment_job_id));
+            headers.push(
+                serde_json::to_value(tidings::StandardHeaders::from_envelope(e).to_pairs())
+                    .unwrap_or_default(),
+            );
+            payloads.push(serde_json::to_vec(e).unwrap_or_default());
+        }
+        let mut tx = pool.begin().await.map_err(fail("begin"))?;
+        let start = Instant::now();
+        sqlx::query(
+            "INSERT INTO bench_plain (event_id, event_type, topic, partition_key, key_shard, headers, payload) \
+             SELECT a, b, b, c, d, e, f FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::int2[], $5::jsonb[], $6::bytea[]) AS t(a, b, c, d, e, f)",
+        )
+        .bind(&ids)
+        .bind(&types)
+        .bind(&keys)
+        .bind(&shards)
+        .bind(&headers)
+        .bind(&payloads)
+        .execute(&mut *tx)
+        .await
+        .map_err(fail("multi-row insert"))?;
+        multi_times.push(start.elapsed());
+        tx.commit().await.map_err(fail("commit"))?;
+    }
+    batch_times.sort();
+    multi_times.sort();
+    let (batch, multi) = (batch_times[BATCHES / 2], multi_times[BATCHES / 2]);
+    let single_ratio = enqueue.as_secs_f64() / plain.as_secs_f64();
+    let batch_ratio = batch.as_secs_f64() / multi.as_secs_f64();
+    Ok(vec![
+        row(
+            "enqueue one event (serialize, validate, insert)",
+            enqueue.as_secs_f64() * 1e6,
+            "µs",
+        ),
+        row(
+            "plain parameterised INSERT of the same row",
+            plain.as_secs_f64() * 1e6,
+            "µs",
+        ),
+        with_target(
+            row("enqueue / INSERT", single_ratio, "×"),
+            "≤ 1.5×",
+            single_ratio <= 1.5,
+        ),
+        row("enqueue_batch of 100", batch.as_secs_f64() * 1e3, "ms"),
+        row(
+            "multi-row INSERT of the same 100 rows",
+            multi.as_secs_f64() * 1e3,
+            "ms",
+        ),
+        with_target(
+            row("enqueue_batch / multi-row INSERT", batch_ratio, "×"),
+            "≤ 1.2×",
+            batch_ratio <= 1.2,
+        ),
+    ])
+}
+
+async fn relay_throughput(
+    pool: &PgPool,
+    kafka: &TestKafka,
+    count: usize,
+) -> Result<Vec<Row>, BenchError> {
+    progress(&format!("filling the outbox with {count} rows"));
+    let outbox = Outbox::builder()
+        .table("bench_relay")
+        .validate(false)
+        .build()
+        .map_err(fail("outbox"))?;
+    outbox.migrate(pool).await.map_err(fail("migrate"))?;
+    for chunk in 0..count.div_ceil(1000) {
+        let n = 1000.min(count - chunk * 1000);
+        let batch: Vec<_> = (0..n)
+            .map(|i| envelope(&format!("job-{}", (chunk * 1000 + i) % 1000)))
+            .collect();
+        let mut tx = pool.begin().await.map_err(fail("begin"))?;
+        outbox
+            .enqueue_batch(&mut tx, &batch)
+            .await
+            .map_err(fail("enqueue"))?;
+        tx.commit().await.map_err(fail("commit"))?;
+    }
+    sqlx::query("CREATE TABLE bench_sql (LIKE bench_relay INCLUDING ALL)")
+        .execute(pool)
+        .await
+        .map_err(fail("copy"))?;
+    sqlx::query("INSERT INTO bench_sql OVERRIDING SYSTEM VALUE SELECT * FROM bench_relay")
+        .execute(pool)
+        .await
+        .map_err(fail("copy"))?;
+    sqlx::raw_sql("ANALYZE bench_relay; ANALYZE bench_sql")
+        .execute(pool)
+        .await
+        .map_err(fail("analyze"))?;
+    let records: Vec<(String, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+        "SELECT partition_key, headers::text::bytea, payload FROM bench_relay ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(fail("read rows"))?;
+
+    progress("raw limit 1: an idempotent producer sending the same records from memory");
+    let producer: FutureProducer =
+        tidings::kafka::producer_config(kafka.bootstrap_servers(), 60_000)
+            .create()
+            .map_err(fail("producer"))?;
+    let start = Instant::now();
+    let mut deliveries = Vec::with_capacity(records.len());
+    for (key, _, payload) in &records {
+        loop {
+            match producer.send_result(
+                FutureRecord::to("bench.raw.v1")
+                    .key(key.as_bytes())
+                    .payload(payload),
+            ) {
+                Ok(delivery) => {
+                    deliveries.push(delivery);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(1)).await,
+            }
+        }
+    }
+    for delivery in deliveries {
+        delivery
+            .await
+            .map_err(fail("delivery"))?
+            .map_err(|(e, _)| BenchError(format!("delivery: {e}")))?;
+    }
+    let raw_producer = count as f64 / start.elapsed().as_secs_f64();
+
+    progress("raw limit 2: claim-and-mark in SQL, no Kafka");
+    let shards: Vec<i16> = (0..64).collect();
+    let start = Instant::now();
+    loop {
+        let mut tx = pool.begin().await.map_err(fail("begin"))?;
+        let ids: Vec<(i64,)> = sqlx::query_as(
+            "SELECT o.id FROM bench_sql o WHERE o.state = 'pending' AND o.key_shard = ANY($1) AND o.next_attempt_at <= now() \
+             AND NOT EXISTS (SELECT 1 FROM bench_sql e WHERE e.partition_key = o.partition_key AND e.state = 'pending' AND e.id < o.id AND e.next_attempt_at > now()) \
+             ORDER BY o.id LIMIT 500 FOR UPDATE OF o SKIP LOCKED",
+        )
+        .bind(&shards)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(fail("claim"))?;
+        if ids.is_empty() {
+            break;
+        }
+        let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+        sqlx::query("UPDATE bench_sql SET state = 'published', published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)")
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail("mark"))?;
+        tx.commit().await.map_err(fail("commit"))?;
+    }
+    let raw_sql = count as f64 / start.elapsed().as_secs_f64();
+
+    progress("the relay: pending rows to acknowledged records");
+    let relay = Relay::builder(outbox.clone(), pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .build()
+        .map_err(fail("relay"))?;
+    let start = Instant::now();
+    let handle = relay.spawn();
+    let deadline = start + Duration::from_secs(600);
+    loop {
+        let depth = outbox.depth(pool).await.map_err(fail("depth"))?;
+        if depth.pending == 0 {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(BenchError(format!(
+                "the relay did not finish: {} rows pending",
+                depth.pending
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let relay_rate = count as f64 / start.elapsed().as_secs_f64();
+    handle.shutdown().await.map_err(fail("relay shutdown"))?;
+    let slower = raw_producer.min(raw_sql);
+    let fraction = relay_rate / slower;
+    Ok(vec![
+        row(
+            "raw idempotent producer, same records from memory",
+            raw_producer,
+            "events/s",
+        ),
+        row(
+            "raw SQL claim-and-mark, same rows, no Kafka",
+            raw_sql,
+            "events/s",
+        ),
+        with_target(
+            row(
+                "relay, pending rows to acked records",
+                relay_rate,
+                "events/s",
+            ),
+            "≥ 20,000/s",
+            relay_rate >= 20_000.0,
+        ),
+        with_target(
+            row("relay / slower raw limit", fraction, "×"),
+            "≥ 0.6×",
+            fraction >= 0.6,
+        ),
+    ])
+}
+
+async fn latency(pool: &PgPool, kafka: &TestKafka) -> Result<Vec<Row>, BenchError> {
+    #[derive(
+        Debug, Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema, tidings::Event,
+    )]
+    #[event(name = "bench.latency", topic = "bench.latency.v1", version = 1, key = key)]
+    struct Ping {
+        key: String,
+    }
+    let mut out = Vec::new();
+    for (path, dispatch) in [
+        ("relay path (NOTIFY)", false),
+        ("immediate path (dispatcher)", true),
+    ] {
+        progress(&format!(
+            "commit -> consumer latency at 1,000 events/s, {path}"
+        ));
+        let table = if dispatch {
+            "bench_latency_dispatch"
+        } else {
+            "bench_latency_notify"
+        };
+        let outbox = Outbox::builder()
+            .table(table)
+            .build()
+            .map_err(fail("outbox"))?;
+        outbox.migrate(pool).await.map_err(fail("migrate"))?;
+        let handle = Relay::builder(outbox.clone(), pool.clone(), kafka.bootstrap_servers())
+            .preset(Environment::Testing)
+            .configure(|c| c.idle_ceiling = Duration::from_secs(5))
+            .build()
+            .map_err(fail("relay"))?
+            .spawn();
+        let dispatcher = handle.dispatcher();
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", kafka.bootstrap_servers())
+            .set("group.id", format!("bench-{}", Uuid::new_v4()))
+            .set("auto.offset.reset", "latest")
+            .set("fetch.wait.max.ms", "1")
+            .create()
+            .map_err(fail("consumer"))?;
+        consumer
+            .subscribe(&["bench.latency.v1"])
+            .map_err(fail("subscribe"))?;
+        let committed: Arc<Mutex<HashMap<Uuid, Instant>>> = Arc::default();
+        let latencies: Arc<Mutex<Vec<Duration>>> = Arc::default();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let (committed, latencies, stop) = (committed.clone(), latencies.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    if let Some(Ok(message)) = consumer.poll(Duration::from_millis(1)) {
+                        let received = Instant::now();
+                        let Some(id) = message
+                            .payload()
+                            .and_then(|p| {
+                                serde_json::from_slice::<EventEnvelope<serde_json::Value>>(p).ok()
+                            })
+                            .map(|e| e.event_id)
+                        else {
+                            continue;
+                        };
+                        if let Some(at) =
+                            committed.lock().ok().and_then(|map| map.get(&id).copied())
+                        {
+                            if let Ok(mut l) = latencies.lock() {
+                                l.push(received - at);
+                            }
+                        }
+                    }
+                }
+            })
+        };
+        // Wait until the consumer has its partitions: send probes until one arrives.
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        let rate = Duration::from_millis(1);
+        let start = Instant::now();
+        for i in 0..5_000u32 {
+            let target = start + rate * i;
+            if let Some(wait) = target.checked_duration_since(Instant::now()) {
+                tokio::time::sleep(wait).await;
+            }
+            let envelope = EventEnvelope::new(
+                "bench",
+                Ping {
+                    key: format!("k-{}", i % 200),
+                },
+            );
+            let mut tx = pool.begin().await.map_err(fail("begin"))?;
+            let written = outbox
+                .enqueue(&mut tx, &envelope)
+                .await
+                .map_err(fail("enqueue"))?;
+            tx.commit().await.map_err(fail("commit"))?;
+            if let Ok(mut map) = committed.lock() {
+                map.insert(envelope.event_id, Instant::now());
+            }
+            if dispatch {
+                dispatcher.dispatch(&[written]);
+            }
+        }
+        let achieved = 5_000.0 / start.elapsed().as_secs_f64();
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        reader
+            .join()
+            .map_err(|_| BenchError("the latency reader panicked".into()))?;
+        handle.shutdown().await.map_err(fail("relay shutdown"))?;
+        let mut latencies = latencies.lock().map(|l| l.clone()).unwrap_or_default();
+        latencies.sort();
+        if latencies.len() < 4_500 {
+            return Err(BenchError(format!(
+                "only {} of 5,000 latency samples arrived",
+                latencies.len()
+            )));
+        }
+        let percentile =
+            |p: f64| latencies[((latencies.len() as f64 - 1.0) * p) as usize].as_secs_f64() * 1e3;
+        out.push(row(&format!("{path}: achieved rate"), achieved, "events/s"));
+        out.push(row(
+            &format!("{path}: p50 commit -> consumer"),
+            percentile(0.5),
+            "ms",
+        ));
+        let p99 = percentile(0.99);
+        out.push(with_target(
+            row(&format!("{path}: p99 commit -> consumer"), p99, "ms"),
+            "≤ 25 ms",
+            p99 <= 25.0,
+        ));
+    }
+    Ok(out)
+}
+
+/// The report as a table.
+pub fn render(report: &Report) -> String {
+    let mut out = format!(
+        "{:<62} {:>14} {:<9} {:<22} {}\n",
+        "measurement", "value", "unit", "target", "met"
+    );
+    for r in &report.rows {
+        let value = if r.value.is_nan() {
+            "n/a".to_owned()
+        } else if r.value >= 1000.0 {
+            format!("{:.0}", r.value)
+        } else {
+            format!("{:.3}", r.value)
+        };
+        let met = match r.met {
+            Some(true) => "yes",
+            Some(false) => "NO",
+            None => "",
+        };
+        out.push_str(&format!(
+            "{:<62} {:>14} {:<9} {:<22} {met}\n",
+            r.name,
+            value,
+            r.unit,
+            r.target.clone().unwrap_or_default()
+        ));
+    }
+    out
+}

@@ -1,0 +1,43 @@
+//! The benchmark binary behind `cargo xtask bench`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tidings_tests::bench::{BenchOptions, render, run};
+
+/// The runtime against its raw limits, side by side in one run.
+#[derive(Parser)]
+struct Args {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Pending rows for the relay phase.
+    #[arg(long, default_value_t = 100_000)]
+    relay_rows: usize,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(BenchOptions {
+        relay_rows: args.relay_rows,
+    })
+    .await
+    {
+        Ok(report) => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                println!("{}", render(&report));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("bench failed: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
