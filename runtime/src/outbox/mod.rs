@@ -385,13 +385,13 @@ impl Outbox {
         conn: &mut PgConnection,
         mut rows: Vec<PreparedRow>,
     ) -> Result<Vec<Enqueued>, OutboxError> {
-        if rows.len() == 1 {
-            if let Some(row) = rows.pop() {
-                return self
-                    .insert_one(conn, row)
-                    .await
-                    .map(|written| vec![written]);
-            }
+        if rows.len() == 1
+            && let Some(row) = rows.pop()
+        {
+            return self
+                .insert_one(conn, row)
+                .await
+                .map(|written| vec![written]);
         }
         let count = rows.len();
         let mut event_ids = Vec::with_capacity(count);
