@@ -419,7 +419,7 @@ async fn relay_throughput(
         let mut tx = pool.begin().await.map_err(fail("begin"))?;
         let ids: Vec<(i64,)> = sqlx::query_as(
             "SELECT o.id FROM bench_sql o WHERE o.state = 'pending' AND o.key_shard = ANY($1) AND o.next_attempt_at <= now() \
-             AND NOT EXISTS (SELECT 1 FROM bench_sql e WHERE e.partition_key = o.partition_key AND e.state = 'pending' AND e.id < o.id AND e.next_attempt_at > now()) \
+             AND NOT EXISTS (SELECT 1 FROM bench_sql e WHERE e.partition_key = o.partition_key AND e.state = 'pending' AND e.attempts > 0 AND e.id < o.id AND e.next_attempt_at > now()) \
              ORDER BY o.id LIMIT 500 FOR UPDATE OF o SKIP LOCKED",
         )
         .bind(&shards)
@@ -555,10 +555,9 @@ async fn latency(pool: &PgPool, kafka: &TestKafka) -> Result<Vec<Row>, BenchErro
                         };
                         if let Some(at) =
                             committed.lock().ok().and_then(|map| map.get(&id).copied())
+                            && let Ok(mut l) = latencies.lock()
                         {
-                            if let Ok(mut l) = latencies.lock() {
-                                l.push(received - at);
-                            }
+                            l.push(received - at);
                         }
                     }
                 }

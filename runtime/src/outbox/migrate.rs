@@ -124,7 +124,7 @@ mod tests {
                 "{sql}"
             );
             assert!(sql.contains("CREATE TABLE IF NOT EXISTS \"svc\".\"outbox\""));
-            assert!(sql.contains("ON \"svc\".\"outbox\" (key_shard, id)"));
+            assert!(sql.contains("ON \"svc\".\"outbox\" (id) WHERE state = 'pending'"));
             assert!(sql.contains("CREATE INDEX IF NOT EXISTS \"outbox_claim_idx\""));
             assert!(sql.contains("'tidings_svc_outbox'"));
         }

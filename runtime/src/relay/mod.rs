@@ -349,10 +349,11 @@ impl Statements {
     fn new(outbox: &Outbox, after_ack: AfterAck) -> Self {
         let t = outbox.qualified_table();
         let columns = "o.id, o.topic, o.partition_key, o.headers, o.payload, o.attempts";
-        // A row is claimable when no earlier row of its key is still waiting for a retry.
+        // A row is claimable when no earlier row of its key is still waiting for a retry. Only
+        // rows that failed (attempts > 0) can be waiting; the retry index holds just those.
         let head_of_key = format!(
             "NOT EXISTS (SELECT 1 FROM {t} e WHERE e.partition_key = o.partition_key AND e.state = 'pending' \
-             AND e.id < o.id AND e.next_attempt_at > now())"
+             AND e.attempts > 0 AND e.id < o.id AND e.next_attempt_at > now())"
         );
         let claim = format!(
             "SELECT {columns} FROM {t} o \
