@@ -19,6 +19,9 @@ use uuid::Uuid;
 
 use crate::{TestKafka, TestPostgres};
 
+/// Stored headers, as the relay reads them.
+type Headers = sqlx::types::Json<Vec<(String, String)>>;
+
 /// One benchmark figure.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
@@ -375,32 +378,48 @@ async fn relay_throughput(
         .execute(pool)
         .await
         .map_err(fail("analyze"))?;
-    let records: Vec<(String, Vec<u8>, Vec<u8>)> = sqlx::query_as(
-        "SELECT partition_key, headers::text::bytea, payload FROM bench_relay ORDER BY id",
-    )
-    .fetch_all(pool)
-    .await
-    .map_err(fail("read rows"))?;
+    let records: Vec<(String, Headers, Vec<u8>)> =
+        sqlx::query_as("SELECT partition_key, headers, payload FROM bench_relay ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .map_err(fail("read rows"))?;
 
-    progress("raw limit 1: an idempotent producer sending the same records from memory");
+    progress(
+        "raw limit 1: an idempotent producer sending the same records (key, headers, value) from memory",
+    );
     let producer: FutureProducer =
         tidings::kafka::producer_config(kafka.bootstrap_servers(), 60_000)
             .create()
             .map_err(fail("producer"))?;
+    let prepared: Vec<_> = records
+        .iter()
+        .map(|(key, headers, payload)| {
+            (
+                key,
+                tidings::kafka::to_kafka_headers(
+                    headers.0.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                ),
+                payload,
+            )
+        })
+        .collect();
     let start = Instant::now();
     let mut deliveries = Vec::with_capacity(records.len());
-    for (key, _, payload) in &records {
+    for (key, headers, payload) in prepared {
+        let mut record = FutureRecord::to("bench.raw.v1")
+            .key(key.as_bytes())
+            .payload(payload)
+            .headers(headers);
         loop {
-            match producer.send_result(
-                FutureRecord::to("bench.raw.v1")
-                    .key(key.as_bytes())
-                    .payload(payload),
-            ) {
+            match producer.send_result(record) {
                 Ok(delivery) => {
                     deliveries.push(delivery);
                     break;
                 }
-                Err(_) => tokio::time::sleep(Duration::from_millis(1)).await,
+                Err((_, returned)) => {
+                    record = returned;
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
             }
         }
     }
@@ -417,8 +436,9 @@ async fn relay_throughput(
     let start = Instant::now();
     loop {
         let mut tx = pool.begin().await.map_err(fail("begin"))?;
-        let ids: Vec<(i64,)> = sqlx::query_as(
-            "SELECT o.id FROM bench_sql o WHERE o.state = 'pending' AND o.key_shard = ANY($1) AND o.next_attempt_at <= now() \
+        // The relay's claim reads the whole row; so does this one.
+        let claimed: Vec<(i64, String, String, Headers, Vec<u8>, i32)> = sqlx::query_as(
+            "SELECT o.id, o.topic, o.partition_key, o.headers, o.payload, o.attempts FROM bench_sql o WHERE o.state = 'pending' AND o.key_shard = ANY($1) AND o.next_attempt_at <= now() \
              AND NOT EXISTS (SELECT 1 FROM bench_sql e WHERE e.partition_key = o.partition_key AND e.state = 'pending' AND e.attempts > 0 AND e.id < o.id AND e.next_attempt_at > now()) \
              ORDER BY o.id LIMIT 500 FOR UPDATE OF o SKIP LOCKED",
         )
@@ -426,10 +446,10 @@ async fn relay_throughput(
         .fetch_all(&mut *tx)
         .await
         .map_err(fail("claim"))?;
-        if ids.is_empty() {
+        if claimed.is_empty() {
             break;
         }
-        let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+        let ids: Vec<i64> = claimed.iter().map(|row| row.0).collect();
         sqlx::query("UPDATE bench_sql SET state = 'published', published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)")
             .bind(&ids)
             .execute(&mut *tx)
@@ -471,7 +491,7 @@ async fn relay_throughput(
             "events/s",
         ),
         row(
-            "raw SQL claim-and-mark, same rows, no Kafka",
+            "raw SQL claim-and-mark, same rows and columns, no Kafka",
             raw_sql,
             "events/s",
         ),
