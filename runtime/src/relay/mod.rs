@@ -17,7 +17,8 @@
 //! - **Publishing.** An idempotent producer sends the stored bytes verbatim with the stored key
 //!   and headers; `event_id` is the one enqueued.
 //! - **After the ack.** Rows are marked published (or deleted) in the claiming transaction, which
-//!   commits only after every acknowledgement of the batch. A crash before that leaves them
+//!   commits only after every acknowledgement of the batch. Two batches are in flight: the next is
+//!   claimed and sent while the previous one waits for its acknowledgements. A crash before that leaves them
 //!   pending: they are sent again, with the same event id, and consumers drop the repeat.
 //! - **Failure.** `attempts + 1`, exponential backoff with jitter, `last_error` recorded; after
 //!   `max_attempts` the row is dead and never claimed again until replayed
@@ -400,6 +401,15 @@ struct ClaimedRow {
     attempts: i32,
 }
 
+/// A claimed batch whose records are with the producer.
+struct InFlight {
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    rows: Vec<ClaimedRow>,
+    pending: Vec<(i64, i32, rdkafka::producer::DeliveryFuture)>,
+    failures: Vec<Failure>,
+    started: Instant,
+}
+
 struct Failure {
     id: i64,
     error: String,
@@ -453,12 +463,19 @@ impl Relay {
         let mut next_cleanup = Instant::now() + self.config.cleanup_interval;
         let mut next_depth = Instant::now();
         let mut priority: Vec<i64> = Vec::new();
+        let mut in_flight: Option<InFlight> = None;
 
         while !*shutdown.borrow() {
             if listener.is_none() {
                 listener = self.listen().await;
             }
             if Instant::now() >= next_lease_refresh {
+                // Shards may move during a refresh: nothing of ours may be in flight then.
+                if let Some(batch) = in_flight.take()
+                    && let Err(err) = self.settle(batch, &mut stats).await
+                {
+                    tracing::warn!(error = %err, "a batch could not be marked; it will be sent again");
+                }
                 if let Err(err) = leases.0.refresh().await {
                     tracing::warn!(error = %err, "relay lost its database connection; retrying");
                     self.pause(&mut shutdown, self.config.error_pause).await;
@@ -480,13 +497,25 @@ impl Relay {
             }
             let owned = leases.0.owned().to_vec();
             let ids = std::mem::take(&mut priority);
-            let claimed = if owned.is_empty() {
-                Ok(0)
+            // Two batches in flight: the next one is claimed and sent while the previous one
+            // waits for its acknowledgements. Its rows are locked by the previous transaction,
+            // so the claim skips them; later rows of the same keys are sent after them, and the
+            // idempotent producer keeps that order per partition.
+            let next = if owned.is_empty() {
+                Ok(None)
             } else {
-                self.process_batch(&owned, &ids, &mut stats).await
+                self.claim_and_send(&owned, &ids, &mut stats).await
             };
-            match claimed {
-                Ok(0) => {
+            let settled = match in_flight.take() {
+                Some(previous) => self.settle(previous, &mut stats).await,
+                None => Ok(()),
+            };
+            match (next, settled) {
+                (Ok(Some(batch)), Ok(())) => {
+                    in_flight = Some(batch);
+                    idle = self.config.idle_floor;
+                }
+                (Ok(None), Ok(())) => {
                     let woken = tokio::select! {
                         _ = tokio::time::sleep(idle) => false,
                         _ = shutdown.changed() => true,
@@ -503,13 +532,26 @@ impl Relay {
                         (idle * 2).min(self.config.idle_ceiling)
                     };
                 }
-                Ok(_) => idle = self.config.idle_floor,
-                Err(err) => {
+                (next, settled) => {
+                    // A batch that was sent but cannot be marked stays pending (its transaction
+                    // rolls back when dropped) and is sent again: same event ids, no loss.
+                    if let Ok(Some(batch)) = next {
+                        in_flight = Some(batch);
+                    }
+                    let err = settled
+                        .err()
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| "claim failed".into());
                     tracing::warn!(error = %err, "relay batch failed; rows stay pending");
                     listener = None;
                     next_lease_refresh = Instant::now();
                     self.pause(&mut shutdown, self.config.error_pause).await;
                 }
+            }
+        }
+        if let Some(last) = in_flight.take() {
+            if let Err(err) = self.settle(last, &mut stats).await {
+                tracing::warn!(error = %err, "the last batch could not be marked; it will be sent again");
             }
         }
         let _ = self.producer.flush(self.config.message_timeout);
@@ -530,14 +572,15 @@ impl Relay {
         }
     }
 
-    /// Claims, publishes and settles one batch. Returns how many rows it claimed.
-    #[tracing::instrument(name = "relay.batch", skip_all, fields(shards = owned.len(), rows))]
-    async fn process_batch(
+    /// Claims a batch in its own transaction and hands every row to the producer, without
+    /// waiting for acknowledgements. The rows stay locked until [`settle`](Self::settle) commits.
+    #[tracing::instrument(name = "relay.claim", skip_all, fields(shards = owned.len(), rows))]
+    async fn claim_and_send(
         &self,
         owned: &[i16],
         priority: &[i64],
         stats: &mut RelayStats,
-    ) -> Result<usize, sqlx::Error> {
+    ) -> Result<Option<InFlight>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let rows: Vec<ClaimedRow> = if priority.is_empty() {
             sqlx::query_as(self.statements.claim.clone())
@@ -556,60 +599,10 @@ impl Relay {
         tracing::Span::current().record("rows", rows.len());
         if rows.is_empty() {
             tx.rollback().await?;
-            return Ok(0);
+            return Ok(None);
         }
-        let count = rows.len();
         stats.batches += 1;
-        metrics::histogram!(names::OUTBOX_BATCH_SIZE).record(count as f64);
-
-        let (acked, failures) = self.publish(rows).await;
-        if !acked.is_empty() {
-            sqlx::query(self.statements.acked.clone())
-                .bind(&acked)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let mut dead = 0;
-        if !failures.is_empty() {
-            let ids: Vec<i64> = failures.iter().map(|f| f.id).collect();
-            let errors: Vec<String> = failures.iter().map(|f| f.error.clone()).collect();
-            let delays: Vec<f64> = failures
-                .iter()
-                .map(|f| {
-                    self.config
-                        .backoff
-                        .delay((f.attempts + 1) as u32, backoff::random_unit())
-                        .as_secs_f64()
-                })
-                .collect();
-            let fatal: Vec<bool> = failures.iter().map(|f| f.fatal).collect();
-            let went_dead: Vec<(bool,)> = sqlx::query_as(self.statements.failed.clone())
-                .bind(&ids)
-                .bind(&errors)
-                .bind(&delays)
-                .bind(&fatal)
-                .bind(self.config.max_attempts)
-                .fetch_all(&mut *tx)
-                .await?;
-            dead = went_dead.iter().filter(|(d,)| *d).count() as u64;
-        }
-        tx.commit().await?;
-
-        stats.published += acked.len() as u64;
-        stats.failed += failures.len() as u64;
-        stats.dead += dead;
-        metrics::counter!(names::OUTBOX_PUBLISHED_TOTAL).increment(acked.len() as u64);
-        metrics::counter!(names::OUTBOX_FAILED_TOTAL).increment(failures.len() as u64);
-        metrics::counter!(names::OUTBOX_DEAD_TOTAL).increment(dead);
-        for failure in &failures {
-            tracing::warn!(row = failure.id, attempts = failure.attempts + 1, error = %failure.error, "publish failed");
-        }
-        Ok(count)
-    }
-
-    /// Sends every row, then waits for every acknowledgement.
-    #[tracing::instrument(name = "relay.publish", skip_all, fields(rows = rows.len()))]
-    async fn publish(&self, rows: Vec<ClaimedRow>) -> (Vec<i64>, Vec<Failure>) {
+        metrics::histogram!(names::OUTBOX_BATCH_SIZE).record(rows.len() as f64);
         let started = Instant::now();
         let mut pending = Vec::with_capacity(rows.len());
         let mut failures = Vec::new();
@@ -654,6 +647,26 @@ impl Relay {
                 }
             }
         }
+        Ok(Some(InFlight {
+            tx,
+            rows,
+            pending,
+            failures,
+            started,
+        }))
+    }
+
+    /// Waits for a batch's acknowledgements, marks its rows (published, or failed with backoff,
+    /// or dead) and commits.
+    #[tracing::instrument(name = "relay.publish", skip_all, fields(rows = batch.rows.len()))]
+    async fn settle(&self, batch: InFlight, stats: &mut RelayStats) -> Result<(), sqlx::Error> {
+        let InFlight {
+            mut tx,
+            rows,
+            pending,
+            mut failures,
+            started,
+        } = batch;
         let (ids, deliveries): (Vec<(i64, i32)>, Vec<_>) = pending
             .into_iter()
             .map(|(id, attempts, delivery)| ((id, attempts), delivery))
@@ -679,7 +692,49 @@ impl Relay {
         metrics::histogram!(names::OUTBOX_PUBLISH_LATENCY_SECONDS)
             .record(started.elapsed().as_secs_f64());
         self.explain_timeouts(&rows, &mut failures).await;
-        (acked, failures)
+
+        if !acked.is_empty() {
+            sqlx::query(self.statements.acked.clone())
+                .bind(&acked)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut dead = 0;
+        if !failures.is_empty() {
+            let ids: Vec<i64> = failures.iter().map(|f| f.id).collect();
+            let errors: Vec<String> = failures.iter().map(|f| f.error.clone()).collect();
+            let delays: Vec<f64> = failures
+                .iter()
+                .map(|f| {
+                    self.config
+                        .backoff
+                        .delay((f.attempts + 1) as u32, backoff::random_unit())
+                        .as_secs_f64()
+                })
+                .collect();
+            let fatal: Vec<bool> = failures.iter().map(|f| f.fatal).collect();
+            let went_dead: Vec<(bool,)> = sqlx::query_as(self.statements.failed.clone())
+                .bind(&ids)
+                .bind(&errors)
+                .bind(&delays)
+                .bind(&fatal)
+                .bind(self.config.max_attempts)
+                .fetch_all(&mut *tx)
+                .await?;
+            dead = went_dead.iter().filter(|(d,)| *d).count() as u64;
+        }
+        tx.commit().await?;
+
+        stats.published += acked.len() as u64;
+        stats.failed += failures.len() as u64;
+        stats.dead += dead;
+        metrics::counter!(names::OUTBOX_PUBLISHED_TOTAL).increment(acked.len() as u64);
+        metrics::counter!(names::OUTBOX_FAILED_TOTAL).increment(failures.len() as u64);
+        metrics::counter!(names::OUTBOX_DEAD_TOTAL).increment(dead);
+        for failure in &failures {
+            tracing::warn!(row = failure.id, attempts = failure.attempts + 1, error = %failure.error, "publish failed");
+        }
+        Ok(())
     }
 
     /// A record that times out often does so because its topic does not exist (on clusters that
