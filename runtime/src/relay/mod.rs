@@ -549,10 +549,10 @@ impl Relay {
                 }
             }
         }
-        if let Some(last) = in_flight.take() {
-            if let Err(err) = self.settle(last, &mut stats).await {
-                tracing::warn!(error = %err, "the last batch could not be marked; it will be sent again");
-            }
+        if let Some(last) = in_flight.take()
+            && let Err(err) = self.settle(last, &mut stats).await
+        {
+            tracing::warn!(error = %err, "the last batch could not be marked; it will be sent again");
         }
         let _ = self.producer.flush(self.config.message_timeout);
         leases.0.release().await;
