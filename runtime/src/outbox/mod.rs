@@ -496,10 +496,14 @@ impl Outbox {
 /// The shard of a partition key: FNV-1a (32 bit) of its UTF-8 bytes, mod [`KEY_SHARDS`]. Stable
 /// across releases and platforms; rows already written keep the shard they were written with.
 pub fn key_shard(key: &str) -> i16 {
-    let hash = key.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
-        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
-    });
-    (hash % KEY_SHARDS as u32) as i16
+    (fnv1a_32(key.as_bytes()) % KEY_SHARDS as u32) as i16
+}
+
+/// FNV-1a, 32 bit: a hash that is the same on every platform and in every release.
+pub(crate) fn fnv1a_32(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193)
+    })
 }
 
 #[cfg(test)]

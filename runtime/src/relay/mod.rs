@@ -829,9 +829,7 @@ fn describe(err: &KafkaError) -> String {
 /// Advisory-lock class of an outbox table: FNV-1a of its name, kept positive and even so the
 /// presence class (class + 1) never collides with another table's shard class.
 fn lock_class(qualified_table: &str) -> i32 {
-    let hash = qualified_table.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
-        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
-    });
+    let hash = crate::outbox::fnv1a_32(qualified_table.as_bytes());
     ((hash & 0x3fff_fffe) | 0x1000_0000) as i32
 }
 
