@@ -217,10 +217,10 @@ impl Converter<'_> {
                 field.insert("type".into(), with_null(converted.avro));
                 field.insert("default".into(), Value::Null);
             } else {
-                field.insert("type".into(), converted.avro);
                 if let (false, Some(default)) = (is_required, default) {
-                    field.insert("default".into(), default.clone());
+                    field.insert("default".into(), avro_default(&converted.avro, default));
                 }
+                field.insert("type".into(), converted.avro);
             }
             if let Some(doc) = field_schema.get("description").and_then(Value::as_str) {
                 field.insert("doc".into(), Value::String(doc.to_owned()));
@@ -339,6 +339,17 @@ impl Converter<'_> {
     }
 }
 
+/// A JSON default as Avro wants it: an enum default is the symbol of the JSON value.
+/// An untyped value (a JSON-text string) defaults to the text of its JSON default.
+fn avro_default(avro: &Value, default: &Value) -> Value {
+    let logical = avro.get("logicalType").and_then(Value::as_str);
+    match (avro.get("type").and_then(Value::as_str), logical, default) {
+        (Some("enum"), _, Value::String(text)) => Value::String(avro_symbol(text)),
+        (Some("string"), Some("json"), default) => Value::String(default.to_string()),
+        _ => default.clone(),
+    }
+}
+
 /// `["null", …]` around a type, or `null` added first to a union (Avro unions do not nest).
 fn with_null(avro: Value) -> Value {
     match avro {
@@ -450,6 +461,17 @@ mod tests {
         let clash = json!({"type": "object", "properties": {"w": {"type": "string", "enum": ["a.b", "a_b"]}}});
         let err = avro_from_json_schema(&clash, "X", "ns").unwrap_err();
         assert!(err.to_string().starts_with("/w: enum values"), "{err}");
+    }
+
+    #[test]
+    fn enum_defaults_become_symbols() {
+        let schema = json!({
+            "type": "object",
+            "properties": {"name": {"$ref": "#/$defs/Name", "default": "a.b"}},
+            "$defs": {"Name": {"type": "string", "enum": ["a.b", "c.d"]}}
+        });
+        let avro = avro_from_json_schema(&schema, "X", "ns").unwrap();
+        assert_eq!(avro["fields"][0]["default"], "a_b");
     }
 
     #[test]
