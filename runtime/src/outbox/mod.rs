@@ -341,11 +341,14 @@ impl Outbox {
             .record(started.elapsed().as_secs_f64());
 
         let serialize = |source| OutboxError::Serialize { topic, source };
-        let value = serde_json::to_value(envelope).map_err(serialize)?;
-        if self.inner.validate {
+        // Validation needs the value as JSON; without it, serialize straight to the bytes.
+        let payload = if self.inner.validate {
+            let value = serde_json::to_value(envelope).map_err(serialize)?;
             validate_value::<T>(&value["data"])?;
-        }
-        let payload = serde_json::to_vec(&value).map_err(serialize)?;
+            serde_json::to_vec(&value).map_err(serialize)?
+        } else {
+            serde_json::to_vec(envelope).map_err(serialize)?
+        };
         if payload.len() > self.inner.size_cap {
             return Err(OutboxError::PayloadTooLarge {
                 topic,
