@@ -7,6 +7,7 @@
 // Library code reports bad input as errors; it does not panic on it.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod compat;
 pub mod emit;
 pub mod model;
 pub mod sync;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use huleedu_contracts::ProcessingEvent;
+use tidings_codegen::compat::{self, Compatibility, Policy, Schema, SchemaFormat};
 use tidings_codegen::{CatalogModel, GENERATE_COMMAND, Staleness};
 
 #[derive(Parser)]
@@ -35,6 +36,27 @@ enum Command {
         #[arg(long)]
         bootstrap_servers: Option<String>,
     },
+    /// Compare two schema files: can data written with OLD be read with NEW under MODE?
+    /// `.avsc` files are Avro, `.json` files JSON Schema. Exit 0 compatible, 1 incompatible,
+    /// 2 unreadable or invalid input.
+    Compat {
+        /// The schema data was written with (the previous version).
+        #[arg(long)]
+        old: PathBuf,
+        /// The schema to check (the new version).
+        #[arg(long)]
+        new: PathBuf,
+        /// Compatibility mode: none, backward, backward_transitive, forward, forward_transitive,
+        /// full, full_transitive (transitive modes see only OLD here).
+        #[arg(long, default_value = "backward")]
+        mode: Compatibility,
+        /// JSON Schema content-model policy: strict (Confluent's default) or lenient.
+        #[arg(long, default_value = "strict")]
+        policy: Policy,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
     /// Measure the runtime against its raw limits, side by side in one run (release build).
     Bench {
         /// Print JSON instead of a table.
@@ -44,6 +66,12 @@ enum Command {
         #[arg(long, default_value_t = 100_000)]
         relay_rows: usize,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
 }
 
 /// Hand-written files inside generated/ that the generator leaves alone.
@@ -72,6 +100,13 @@ fn main() -> ExitCode {
             }
             run_test_binary("demo", &[], &args)
         }
+        Command::Compat {
+            old,
+            new,
+            mode,
+            policy,
+            format,
+        } => compat(&old, &new, mode, policy, format),
         Command::Bench { json, relay_rows } => {
             let mut args = vec!["--relay-rows".to_owned(), relay_rows.to_string()];
             if json {
@@ -164,4 +199,50 @@ fn generate(check: bool, out: PathBuf) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+fn load_schema(path: &Path) -> Result<Schema, String> {
+    let name = path.display().to_string();
+    let format = SchemaFormat::from_file_name(&name).ok_or_else(|| {
+        format!(
+            "{name}: unknown schema type; name Avro files `.avsc` and JSON Schema files `.json`"
+        )
+    })?;
+    let text = std::fs::read_to_string(path).map_err(|err| format!("{name}: {err}"))?;
+    Schema::parse(format, &text).map_err(|err| format!("{name}: {err}"))
+}
+
+fn compat(
+    old: &Path,
+    new: &Path,
+    mode: Compatibility,
+    policy: Policy,
+    format: ReportFormat,
+) -> ExitCode {
+    let schemas = load_schema(old).and_then(|old| Ok((old, load_schema(new)?)));
+    let report = schemas.and_then(|(old, new)| {
+        let schema_format = new.format();
+        compat::check(mode, policy, std::slice::from_ref(&old), &new)
+            .map(|report| (report, schema_format))
+            .map_err(|err| err.to_string())
+    });
+    let (report, schema_format) = match report {
+        Ok(report) => report,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match format {
+        ReportFormat::Text => print!("{}", report.to_text(schema_format)),
+        ReportFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report.to_json(schema_format)).unwrap_or_default()
+        ),
+    }
+    if report.is_compatible() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
