@@ -1140,27 +1140,55 @@ impl Differ<'_> {
         }
 
         let mut outcomes: Vec<Vec<Option<Vec<Change>>>> = Vec::new();
+        let mut rejected: Vec<Vec<Change>> = Vec::new();
         for (index, o) in &os {
             let branch_path = path.join(Segment::Branch(oc.keyword(), *index));
-            let row = us
-                .iter()
-                .map(|(_, u)| {
-                    let result = self.compare(*o, *u, &branch_path);
-                    all_compatible(&result).then_some(result)
-                })
-                .collect();
+            let mut row = Vec::new();
+            let mut closest: Option<Vec<Change>> = None;
+            for (_, u) in &us {
+                let result = self.compare(*o, *u, &branch_path);
+                if all_compatible(&result) {
+                    row.push(Some(result));
+                    continue;
+                }
+                row.push(None);
+                // The nearest miss explains the failure: same kind of schema, fewest breaks.
+                let same_kind = same_class(
+                    &self.old.node(self.resolve(self.old, *o).0).kind,
+                    &self.new.node(self.resolve(self.new, *u).0).kind,
+                );
+                let breaks = result.iter().filter(|c| !c.compatible).count();
+                let better = closest
+                    .as_ref()
+                    .is_none_or(|best| breaks < best.iter().filter(|c| !c.compatible).count());
+                if same_kind && better {
+                    closest = Some(result.into_iter().filter(|c| !c.compatible).collect());
+                }
+            }
             outcomes.push(row);
+            rejected.push(closest.unwrap_or_default());
         }
         let matched = maximum_matching(&outcomes);
         if matched.len() < os.len().min(us.len()) {
+            let matched_rows: HashSet<usize> = matched.iter().map(|(row, _)| *row).collect();
+            let reasons: Vec<String> = rejected
+                .iter()
+                .enumerate()
+                .filter(|(row, _)| !matched_rows.contains(row))
+                .flat_map(|(_, changes)| changes.iter().map(|c| format!("{c}")))
+                .collect();
+            let mut detail = format!(
+                "only {} of {} old branches have a compatible new branch",
+                matched.len(),
+                os.len().min(us.len())
+            );
+            if !reasons.is_empty() {
+                detail.push_str(&format!(" ({})", reasons.join("; ")));
+            }
             changes.push(self.change(
                 Difference::COMBINED_TYPE_SUBSCHEMAS_CHANGED,
                 path.clone(),
-                format!(
-                    "only {} of {} old branches have a compatible new branch",
-                    matched.len(),
-                    os.len().min(us.len())
-                ),
+                detail,
             ));
         } else {
             for (row, column) in matched {
