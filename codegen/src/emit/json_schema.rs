@@ -1,10 +1,14 @@
 //! One JSON Schema (2020-12) per event payload: `schemas/json/<topic>.json`.
 //!
 //! Each schema gets `$id` = `urn:<catalogue>:schema:<topic>` and the generated-file `$comment`.
-//! Content model: payloads are *open* (no `additionalProperties: false`), because HuleEdu's
-//! pydantic models ignore unknown keys and older consumers must keep reading events that gained
-//! optional fields. Under Confluent's rules an open model makes adding an optional property
-//! backward compatible, and removing one is checked against `additionalProperties`.
+//! Content model: payload objects are *closed* (`additionalProperties: false`, set by
+//! `tidings::schema::settings`), except maps and the documented untyped fields. Confluent judges
+//! closed and open models differently: with a closed model, adding an optional field is backward
+//! compatible (no old event can carry it) and removing a field is not (old events still carry it
+//! and a closed reader rejects them). With an open model it is the other way round, so an open
+//! model would make the everyday change, a new optional field, a break under the STRICT policy.
+//! Decoders stay tolerant of unknown keys (serde, pydantic's default `extra="ignore"`); the closed
+//! model governs schema validators and the compatibility check.
 
 use serde_json::{Map, Value};
 

@@ -50,12 +50,29 @@ pub const REQUIRED_NULLABLE_KEYWORD: &str = "x-tidings-required";
 
 /// The settings every payload schema is generated with: draft 2020-12, nested types under `$defs`.
 ///
+/// Objects are closed (`additionalProperties: false`) unless they declare otherwise. Under
+/// Confluent's compatibility rules a closed content model makes adding an optional field
+/// backward compatible and removing a field a break, which is how event payloads evolve. Decoders
+/// stay tolerant: serde and pydantic ignore unknown keys, and tidings validates typed values,
+/// which hold no unknown keys.
+///
 /// Defaults that are computed at run time (a fresh UUID, the current time) are left out of the
 /// schema: a schema is a contract, and "now" is not a value it can state.
 pub fn settings() -> SchemaSettings {
     SchemaSettings::draft2020_12()
         .with_transform(RecursiveTransform(strip_runtime_defaults))
         .with_transform(RecursiveTransform(require_marked_nullables))
+        .with_transform(RecursiveTransform(close_objects))
+}
+
+/// Closes every object that declares properties and says nothing about others.
+fn close_objects(schema: &mut Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if object.contains_key("properties") && !object.contains_key("additionalProperties") {
+        object.insert("additionalProperties".into(), Value::Bool(false));
+    }
 }
 
 fn require_marked_nullables(schema: &mut Schema) {
