@@ -7,23 +7,47 @@
 // Library code reports bad input as errors; it does not panic on it.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod check;
 pub mod compat;
 pub mod emit;
+pub mod history;
 pub mod model;
+pub mod source;
 pub mod sync;
 
+pub use history::History;
 pub use model::{CatalogModel, EventModel, ModelError};
 pub use sync::{GeneratedFile, StaleFile, Staleness};
 
 /// The command that regenerates the committed output; every generated file names it.
 pub const GENERATE_COMMAND: &str = "cargo xtask gen";
 
-/// Every file generated for `model`, sorted by path.
-pub fn generate(model: &CatalogModel) -> Vec<GeneratedFile> {
+/// Every file generated for `model`, sorted by path: the schemas, the catalogue, and the version
+/// history, which is `released` plus the current schemas where they changed.
+pub fn generate(model: &CatalogModel, released: &History) -> Vec<GeneratedFile> {
     let mut files = Vec::new();
     files.extend(emit::catalog::emit(model));
     files.extend(emit::json_schema::emit(model));
     files.extend(emit::avro::emit(model));
+    let current: Vec<(&str, &str, &str)> = model
+        .events
+        .iter()
+        .filter_map(|event| {
+            let find = |path: String| {
+                files
+                    .iter()
+                    .find(|f| f.path == std::path::Path::new(&path))
+                    .map(|f| f.contents.as_str())
+            };
+            Some((
+                event.topic.as_str(),
+                find(emit::json_schema::path(&event.topic))?,
+                find(emit::avro::path(&event.topic))?,
+            ))
+        })
+        .collect();
+    let history = released.advance(current).files();
+    files.extend(history);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }

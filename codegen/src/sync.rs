@@ -98,6 +98,22 @@ pub fn write(dir: &Path, files: &[GeneratedFile], keep: &[&str]) -> io::Result<V
     Ok(changes)
 }
 
+/// Every file under `dir`, as `(path relative to dir, contents)`, sorted. Empty when `dir` does not
+/// exist.
+pub fn read_tree(dir: &Path) -> io::Result<Vec<(String, String)>> {
+    list_files(dir)?
+        .into_iter()
+        .map(|path| {
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            Ok((relative, std::fs::read_to_string(&path)?))
+        })
+        .collect()
+}
+
 fn list_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     if !dir.exists() {

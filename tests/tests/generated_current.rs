@@ -3,10 +3,16 @@
 use std::path::{Path, PathBuf};
 
 use huleedu_contracts::ProcessingEvent;
-use tidings_codegen::{CatalogModel, Staleness, sync};
+use tidings_codegen::{CatalogModel, History, Staleness, sync};
 
 fn generated_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated")
+}
+
+/// The history committed in generated/ (a fresh checkout has no drafts).
+fn released() -> History {
+    let tree = sync::read_tree(&generated_dir()).unwrap();
+    History::from_files(tree.iter().map(|(p, c)| (p.as_str(), c.as_str()))).unwrap()
 }
 
 fn model() -> CatalogModel {
@@ -15,7 +21,7 @@ fn model() -> CatalogModel {
 
 #[test]
 fn committed_output_is_current() {
-    let files = tidings_codegen::generate(&model());
+    let files = tidings_codegen::generate(&model(), &released());
     let stale = sync::check(&generated_dir(), &files, &["README.md"]).unwrap();
     assert!(
         stale.is_empty(),
@@ -32,21 +38,39 @@ fn an_edited_contract_makes_the_output_stale() {
     if let Some(object) = event.json_schema.as_object_mut() {
         object.insert("description".into(), description.into());
     }
-    let files = tidings_codegen::generate(&edited);
+    let files = tidings_codegen::generate(&edited, &released());
     let stale = sync::check(&generated_dir(), &files, &["README.md"]).unwrap();
     let topic = &edited.events[0].topic;
-    assert_eq!(stale.len(), 1, "{stale:#?}");
+    let summary: Vec<(PathBuf, Staleness)> = stale
+        .iter()
+        .map(|s| (s.path.clone(), s.staleness))
+        .collect();
+    let next = released().revisions(topic).len() + 1;
+    // The schema file changes, and the history gains the new schema as its next revision.
     assert_eq!(
-        stale[0].path,
-        Path::new(&format!("schemas/json/{topic}.json"))
+        summary,
+        [
+            (
+                PathBuf::from(format!("history/{topic}/{next:04}.avsc")),
+                Staleness::Missing
+            ),
+            (
+                PathBuf::from(format!("history/{topic}/{next:04}.json")),
+                Staleness::Missing
+            ),
+            (
+                PathBuf::from(format!("schemas/json/{topic}.json")),
+                Staleness::Outdated
+            ),
+        ],
+        "{stale:#?}"
     );
-    assert_eq!(stale[0].staleness, Staleness::Outdated);
 }
 
 #[test]
 fn generation_is_deterministic() {
     assert_eq!(
-        tidings_codegen::generate(&model()),
-        tidings_codegen::generate(&model())
+        tidings_codegen::generate(&model(), &released()),
+        tidings_codegen::generate(&model(), &released())
     );
 }

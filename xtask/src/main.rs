@@ -5,9 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod git;
 use huleedu_contracts::ProcessingEvent;
+use tidings_codegen::check::{Baseline, CheckInput, Severity};
 use tidings_codegen::compat::{self, Compatibility, Policy, Schema, SchemaFormat};
-use tidings_codegen::{CatalogModel, GENERATE_COMMAND, Staleness};
+use tidings_codegen::source::SourceIndex;
+use tidings_codegen::{CatalogModel, GENERATE_COMMAND, History, Staleness};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "tidings project tasks")]
@@ -57,6 +61,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
+    /// Compare the schemas of the current contracts with a baseline (default: generated/ as
+    /// committed at HEAD): incompatible changes under each event's mode, removed events, changed
+    /// topics and keys, drift between the contracts and generated/, and lints. Exit 0 clean,
+    /// 1 findings, 2 usage or I/O error.
+    CheckSchemas {
+        /// Compare with generated/ as committed at this git revision.
+        #[arg(long, conflicts_with = "baseline")]
+        against: Option<String>,
+        /// Compare with this directory (laid out like generated/).
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FindingFormat::Text)]
+        format: FindingFormat,
+        /// JSON Schema content-model policy: strict (Confluent's default) or lenient.
+        #[arg(long, default_value = "strict")]
+        policy: Policy,
+    },
     /// Measure the runtime against its raw limits, side by side in one run (release build).
     Bench {
         /// Print JSON instead of a table.
@@ -72,6 +94,13 @@ enum Command {
 enum ReportFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FindingFormat {
+    Text,
+    Json,
+    Github,
 }
 
 /// Hand-written files inside generated/ that the generator leaves alone.
@@ -107,6 +136,12 @@ fn main() -> ExitCode {
             policy,
             format,
         } => compat(&old, &new, mode, policy, format),
+        Command::CheckSchemas {
+            against,
+            baseline,
+            format,
+            policy,
+        } => check_schemas(against, baseline, format, policy),
         Command::Bench { json, relay_rows } => {
             let mut args = vec!["--relay-rows".to_owned(), relay_rows.to_string()];
             if json {
@@ -161,7 +196,14 @@ fn generate(check: bool, out: PathBuf) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let files = tidings_codegen::generate(&model);
+    let released = match released_history(&out) {
+        Ok(history) => history,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let files = tidings_codegen::generate(&model, &released);
     let result = if check {
         tidings_codegen::sync::check(&out, &files, HAND_WRITTEN)
     } else {
@@ -245,4 +287,138 @@ fn compat(
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The released history in `out`: its history files, less drafts (revisions not committed at
+/// HEAD) when `out` is inside a git checkout.
+fn released_history(out: &Path) -> Result<History, String> {
+    let dir = out.join(tidings_codegen::history::DIR);
+    let tree = tidings_codegen::sync::read_tree(&dir)
+        .map_err(|err| format!("{}: {err}", dir.display()))?;
+    let committed = if dir.exists() {
+        git::committed_paths(&dir, "HEAD")
+    } else {
+        None
+    };
+    let files: Vec<(String, &str)> = tree
+        .iter()
+        .filter(|(path, _)| committed.as_ref().is_none_or(|c| c.contains(path)))
+        .map(|(path, contents)| {
+            (
+                format!("{}/{path}", tidings_codegen::history::DIR),
+                contents.as_str(),
+            )
+        })
+        .collect();
+    History::from_files(files.iter().map(|(p, c)| (p.as_str(), *c))).map_err(|err| err.to_string())
+}
+
+fn model() -> Result<CatalogModel, String> {
+    CatalogModel::of::<ProcessingEvent>("HuleEdu")
+        .map_err(|err| format!("cannot build the schemas: {err}"))
+}
+
+/// Every `.rs` file in the folders that hold the contracts, relative to the workspace root.
+fn contract_sources(model: &CatalogModel) -> Result<Vec<(String, String)>, String> {
+    let root = workspace_root();
+    let folders: std::collections::BTreeSet<PathBuf> = model
+        .events
+        .iter()
+        .filter_map(|event| Path::new(event.source.file).parent().map(Path::to_path_buf))
+        .collect();
+    let mut files = Vec::new();
+    for folder in folders {
+        let tree = tidings_codegen::sync::read_tree(&root.join(&folder))
+            .map_err(|err| format!("{}: {err}", folder.display()))?;
+        for (path, contents) in tree {
+            if path.ends_with(".rs") {
+                files.push((format!("{}/{path}", folder.display()), contents));
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn check_schemas(
+    against: Option<String>,
+    baseline_dir: Option<PathBuf>,
+    format: FindingFormat,
+    policy: Policy,
+) -> ExitCode {
+    match run_check_schemas(against, baseline_dir, format, policy) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_check_schemas(
+    against: Option<String>,
+    baseline_dir: Option<PathBuf>,
+    format: FindingFormat,
+    policy: Policy,
+) -> Result<bool, String> {
+    let model = model()?;
+    let generated = workspace_root().join("generated");
+    let released = released_history(&generated)?;
+    let files = tidings_codegen::generate(&model, &released);
+    let drift = tidings_codegen::sync::check(&generated, &files, HAND_WRITTEN)
+        .map_err(|err| format!("{}: {err}", generated.display()))?;
+    let baseline_files = match (&baseline_dir, &against) {
+        (Some(dir), _) => {
+            if !dir.is_dir() {
+                return Err(format!("--baseline {}: not a directory", dir.display()));
+            }
+            tidings_codegen::sync::read_tree(dir)
+                .map_err(|err| format!("{}: {err}", dir.display()))?
+        }
+        (None, reference) => {
+            git::committed_files(&generated, reference.as_deref().unwrap_or("HEAD"))?
+        }
+    };
+    let baseline = Baseline {
+        files: baseline_files.into_iter().collect(),
+    };
+    let sources = contract_sources(&model)?;
+    let sources = SourceIndex::parse(sources.iter().map(|(p, c)| (p.as_str(), c.as_str())))
+        .map_err(|err| err.to_string())?;
+    let findings = tidings_codegen::check::check_schemas(&CheckInput {
+        model: &model,
+        baseline: &baseline,
+        drift: &drift,
+        sources: &sources,
+        policy,
+    })
+    .map_err(|err| err.to_string())?;
+    let summary = tidings_codegen::check::summary(&model, &findings);
+    match format {
+        FindingFormat::Text => {
+            for finding in &findings {
+                println!("{finding}");
+            }
+            eprintln!("{summary}");
+        }
+        FindingFormat::Github => {
+            for finding in &findings {
+                println!("{}", finding.github());
+            }
+            eprintln!("{summary}");
+        }
+        FindingFormat::Json => {
+            let report = serde_json::json!({
+                "findings": findings.iter().map(|f| f.to_json()).collect::<Vec<_>>(),
+                "summary": summary,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        }
+    }
+    Ok(!findings
+        .iter()
+        .any(|f| matches!(f.severity, Severity::Error | Severity::Warning)))
 }

@@ -1153,10 +1153,15 @@ impl Differ<'_> {
                 }
                 row.push(None);
                 // The nearest miss explains the failure: same kind of schema, fewest breaks.
-                let same_kind = same_class(
+                let (old_kind, new_kind) = (
                     &self.old.node(self.resolve(self.old, *o).0).kind,
                     &self.new.node(self.resolve(self.new, *u).0).kind,
                 );
+                let same_kind = same_class(old_kind, new_kind)
+                    || matches!(
+                        (old_kind, new_kind),
+                        (Kind::Combined(..), Kind::Combined(..))
+                    );
                 let breaks = result.iter().filter(|c| !c.compatible).count();
                 let better = closest
                     .as_ref()

@@ -28,8 +28,8 @@ fn catalog_json(model: &CatalogModel) -> GeneratedFile {
                     "retention_ms": e.topic_config.retention_ms,
                 },
                 "rich_counterpart": e.rich_counterpart,
-                "json_schema": format!("schemas/json/{}.json", e.topic),
-                "avro_schema": format!("schemas/avro/{}.avsc", e.topic),
+                "json_schema": super::json_schema::path(&e.topic),
+                "avro_schema": super::avro::path(&e.topic),
                 "source": e.source,
             })
         })

@@ -25,6 +25,11 @@ pub fn schema_id(model: &CatalogModel, event: &EventModel) -> String {
     )
 }
 
+/// Where an event's JSON Schema is written.
+pub fn path(topic: &str) -> String {
+    format!("schemas/json/{topic}.json")
+}
+
 pub fn emit(model: &CatalogModel) -> Vec<GeneratedFile> {
     model
         .events
@@ -37,11 +42,7 @@ pub fn emit(model: &CatalogModel) -> Vec<GeneratedFile> {
                     schema.insert(key.clone(), value.clone());
                 }
             }
-            json_file(
-                format!("schemas/json/{}.json", event.topic),
-                &event.type_name,
-                &Value::Object(schema),
-            )
+            json_file(path(&event.topic), &event.type_name, &Value::Object(schema))
         })
         .collect()
 }
