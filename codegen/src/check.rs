@@ -4,7 +4,7 @@
 //! Pure: the caller supplies the model, the freshly generated files, the baseline's files, the
 //! drift between the contracts and the working tree, and the source index.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 use serde_json::Value;
@@ -253,8 +253,16 @@ pub fn check_schemas(input: &CheckInput<'_>) -> Result<Vec<Finding>, BaselineErr
 
     let released = input.baseline.events()?;
     let history = input.baseline.history()?;
+    let current: HashSet<&str> = input
+        .model
+        .events
+        .iter()
+        .map(|e| e.member.as_str())
+        .collect();
+    let by_member: HashMap<&str, &BaselineEvent> =
+        released.iter().map(|e| (e.member.as_str(), e)).collect();
     for old in &released {
-        if !input.model.events.iter().any(|e| e.member == old.member) {
+        if !current.contains(old.member.as_str()) {
             findings.push(Finding {
                 severity: Severity::Error,
                 code: "EVENT_REMOVED".into(),
@@ -271,7 +279,7 @@ pub fn check_schemas(input: &CheckInput<'_>) -> Result<Vec<Finding>, BaselineErr
 
     for event in &input.model.events {
         let at = event_location(event, input.sources);
-        let Some(old) = released.iter().find(|old| old.member == event.member) else {
+        let Some(old) = by_member.get(event.member.as_str()) else {
             findings.push(Finding {
                 severity: Severity::Notice,
                 code: "EVENT_ADDED".into(),

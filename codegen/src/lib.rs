@@ -29,20 +29,29 @@ pub fn generate(model: &CatalogModel, released: &History) -> Vec<GeneratedFile> 
     files.extend(emit::catalog::emit(model));
     files.extend(emit::json_schema::emit(model));
     files.extend(emit::avro::emit(model));
+    let by_path: std::collections::HashMap<&std::path::Path, &str> = files
+        .iter()
+        .map(|f| (f.path.as_path(), f.contents.as_str()))
+        .collect();
+    let paths: Vec<(String, String)> = model
+        .events
+        .iter()
+        .map(|event| {
+            (
+                emit::json_schema::path(&event.topic),
+                emit::avro::path(&event.topic),
+            )
+        })
+        .collect();
     let current: Vec<(&str, &str, &str)> = model
         .events
         .iter()
-        .filter_map(|event| {
-            let find = |path: String| {
-                files
-                    .iter()
-                    .find(|f| f.path == std::path::Path::new(&path))
-                    .map(|f| f.contents.as_str())
-            };
+        .zip(&paths)
+        .filter_map(|(event, (json, avro))| {
             Some((
                 event.topic.as_str(),
-                find(emit::json_schema::path(&event.topic))?,
-                find(emit::avro::path(&event.topic))?,
+                *by_path.get(std::path::Path::new(json))?,
+                *by_path.get(std::path::Path::new(avro))?,
             ))
         })
         .collect();

@@ -17,6 +17,12 @@ use tidings::relay::{Environment, Relay};
 use tidings::{Event, EventEnvelope};
 use uuid::Uuid;
 
+use huleedu_contracts::ProcessingEvent;
+use tidings_codegen::check::{Baseline, CheckInput};
+use tidings_codegen::compat::Policy;
+use tidings_codegen::source::SourceIndex;
+use tidings_codegen::{CatalogModel, History};
+
 use crate::{TestKafka, TestPostgres};
 
 /// Stored headers, as the relay reads them.
@@ -51,6 +57,9 @@ pub struct Report {
 pub struct BenchOptions {
     /// Pending rows for the relay phase (default 100,000).
     pub relay_rows: usize,
+    /// Run only these phases (`validation`, `enqueue`, `relay`, `latency`, `check-schemas`);
+    /// empty runs all.
+    pub only: Vec<String>,
 }
 
 /// What went wrong.
@@ -109,28 +118,129 @@ fn envelope(key: &str) -> EventEnvelope<AssessmentResultV1> {
 /// Runs every phase.
 pub async fn run(options: BenchOptions) -> Result<Report, BenchError> {
     let mut rows = Vec::new();
-    progress("starting Postgres and Kafka");
-    let db = TestPostgres::database().await;
-    let kafka = TestKafka::start();
-    kafka.create_topic(AssessmentResultV1::TOPIC, 6).await;
-    kafka.create_topic("bench.raw.v1", 6).await;
-    kafka.create_topic("bench.latency.v1", 6).await;
-
-    rows.extend(validation_vs_serialization());
-    rows.extend(enqueue_cost(&db.pool).await?);
-    rows.extend(relay_throughput(&db.pool, &kafka, options.relay_rows).await?);
-    rows.extend(latency(&db.pool, &kafka).await?);
-    rows.push(Row {
-        name: "check-schemas, full catalogue / 100 / 1,000 synthetic events".into(),
-        value: f64::NAN,
-        unit: "s",
-        target: Some("< 1 s; 1,000 ≤ 10× 100".into()),
-        met: None,
-    });
+    let wanted = |phase: &str| options.only.is_empty() || options.only.iter().any(|p| p == phase);
+    if wanted("validation") {
+        rows.extend(validation_vs_serialization());
+    }
+    if wanted("enqueue") || wanted("relay") || wanted("latency") {
+        progress("starting Postgres and Kafka");
+        let db = TestPostgres::database().await;
+        let kafka = TestKafka::start();
+        kafka.create_topic(AssessmentResultV1::TOPIC, 6).await;
+        kafka.create_topic("bench.raw.v1", 6).await;
+        kafka.create_topic("bench.latency.v1", 6).await;
+        if wanted("enqueue") {
+            rows.extend(enqueue_cost(&db.pool).await?);
+        }
+        if wanted("relay") {
+            rows.extend(relay_throughput(&db.pool, &kafka, options.relay_rows).await?);
+        }
+        if wanted("latency") {
+            rows.extend(latency(&db.pool, &kafka).await?);
+        }
+    }
+    if wanted("check-schemas") {
+        rows.extend(check_schemas_scaling()?);
+    }
     Ok(Report {
         rows,
         relay_rows: options.relay_rows,
     })
+}
+
+/// `n` events made from the catalogue's, each on its own topic.
+fn synthetic(model: &CatalogModel, n: usize) -> CatalogModel {
+    let events = (0..n)
+        .map(|i| {
+            let mut event = model.events[i % model.events.len()].clone();
+            event.member = format!("{}_{i}", event.member);
+            event.topic = format!("synthetic.e{i}.{}", event.topic);
+            event
+        })
+        .collect();
+    CatalogModel {
+        catalogue: model.catalogue.clone(),
+        events,
+    }
+}
+
+/// One check-schemas pass in process: generate the output, then check it against a baseline.
+fn check_once(
+    model: &CatalogModel,
+    baseline: &Baseline,
+    sources: &SourceIndex,
+) -> Result<usize, BenchError> {
+    let files = tidings_codegen::generate(model, &History::default());
+    std::hint::black_box(files.len());
+    let findings = tidings_codegen::check::check_schemas(&CheckInput {
+        model,
+        baseline,
+        drift: &[],
+        sources,
+        policy: Policy::Strict,
+    })
+    .map_err(fail("check-schemas"))?;
+    Ok(findings.len())
+}
+
+fn check_schemas_scaling() -> Result<Vec<Row>, BenchError> {
+    progress("check-schemas on the catalogue and on 100 / 1,000 synthetic events");
+    let contracts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/src");
+    let texts = tidings_codegen::sync::read_tree(&contracts).map_err(fail("contract sources"))?;
+    // One sample = what the command does after reading files: parse the contract sources,
+    // generate the output, compare with the baseline.
+    let time = |model: &CatalogModel| -> Result<Duration, BenchError> {
+        let baseline = Baseline {
+            files: tidings_codegen::generate(model, &History::default())
+                .into_iter()
+                .map(|f| (f.path.to_string_lossy().into_owned(), f.contents))
+                .collect(),
+        };
+        let mut samples = Vec::new();
+        for _ in 0..5 {
+            let start = Instant::now();
+            let sources = SourceIndex::parse(texts.iter().map(|(p, c)| (p.as_str(), c.as_str())))
+                .map_err(fail("contract sources"))?;
+            check_once(model, &baseline, &sources)?;
+            samples.push(start.elapsed());
+        }
+        samples.sort();
+        Ok(samples[samples.len() / 2])
+    };
+    let start = Instant::now();
+    let catalogue =
+        CatalogModel::of::<ProcessingEvent>("HuleEdu").map_err(fail("catalogue model"))?;
+    let build = start.elapsed();
+    let full = time(&catalogue)? + build;
+    let hundred = time(&synthetic(&catalogue, 100))?;
+    let thousand = time(&synthetic(&catalogue, 1000))?;
+    let ratio = thousand.as_secs_f64() / hundred.as_secs_f64();
+    Ok(vec![
+        with_target(
+            row(
+                "check-schemas, full catalogue (73 events)",
+                full.as_secs_f64() * 1e3,
+                "ms",
+            ),
+            "< 1,000 ms",
+            full < Duration::from_secs(1),
+        ),
+        row(
+            "check-schemas, 100 synthetic events",
+            hundred.as_secs_f64() * 1e3,
+            "ms",
+        ),
+        row(
+            "check-schemas, 1,000 synthetic events",
+            thousand.as_secs_f64() * 1e3,
+            "ms",
+        ),
+        with_target(
+            row("check-schemas 1,000 / 100", ratio, "×"),
+            "≤ 10×",
+            ratio <= 10.0,
+        ),
+    ])
 }
 
 /// Median time of `f` over `rounds` rounds of `iterations` calls.

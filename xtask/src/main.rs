@@ -87,6 +87,9 @@ enum Command {
         /// Pending rows for the relay phase.
         #[arg(long, default_value_t = 100_000)]
         relay_rows: usize,
+        /// Run only these phases: validation, enqueue, relay, latency, check-schemas (repeatable).
+        #[arg(long)]
+        only: Vec<String>,
     },
 }
 
@@ -142,8 +145,15 @@ fn main() -> ExitCode {
             format,
             policy,
         } => check_schemas(against, baseline, format, policy),
-        Command::Bench { json, relay_rows } => {
+        Command::Bench {
+            json,
+            relay_rows,
+            only,
+        } => {
             let mut args = vec!["--relay-rows".to_owned(), relay_rows.to_string()];
+            for phase in only {
+                args.extend(["--only".to_owned(), phase]);
+            }
             if json {
                 args.push("--json".into());
             }

@@ -14,6 +14,9 @@ struct Args {
     /// Pending rows for the relay phase.
     #[arg(long, default_value_t = 100_000)]
     relay_rows: usize,
+    /// Run only these phases: validation, enqueue, relay, latency, check-schemas (repeatable).
+    #[arg(long)]
+    only: Vec<String>,
 }
 
 #[tokio::main]
@@ -21,6 +24,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     match run(BenchOptions {
         relay_rows: args.relay_rows,
+        only: args.only,
     })
     .await
     {
