@@ -10,6 +10,7 @@
 pub mod check;
 pub mod compat;
 pub mod emit;
+pub mod example;
 pub mod history;
 pub mod model;
 pub mod source;
@@ -29,6 +30,7 @@ pub fn generate(model: &CatalogModel, released: &History) -> Vec<GeneratedFile> 
     files.extend(emit::catalog::emit(model));
     files.extend(emit::json_schema::emit(model));
     files.extend(emit::avro::emit(model));
+    files.extend(emit::examples::emit(model));
     let by_path: std::collections::HashMap<&std::path::Path, &str> = files
         .iter()
         .map(|f| (f.path.as_path(), f.contents.as_str()))

@@ -3,8 +3,11 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use tidings::registry::CataloguePayload;
 use tidings::schema::SchemaError;
 use tidings::{Catalogue, Compatibility, EventDescriptor, KeySpec, SourceLocation, TopicConfig};
+
+use crate::example;
 
 /// One catalogue, ready for the emitters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,11 +51,15 @@ pub struct EventModel {
     /// Avro schema of the payload.
     #[serde(skip)]
     pub avro_schema: Value,
+    /// An example payload: synthesised from the schema, decoded into the Rust type, validated and
+    /// serialized again (see [`crate::example`]).
+    #[serde(skip)]
+    pub example: Value,
 }
 
-/// A contract whose schemas could not be built.
+/// A contract whose schemas or example could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{member} ({file}:{line}): {source}")]
+#[error("{member} ({file}:{line}): {problem}")]
 pub struct ModelError {
     /// The member.
     pub member: String,
@@ -62,16 +69,33 @@ pub struct ModelError {
     pub line: u32,
     /// What went wrong.
     #[source]
-    pub source: SchemaError,
+    pub problem: ModelProblem,
+}
+
+/// What went wrong with one contract.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelProblem {
+    /// The Avro schema cannot be derived.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    /// The example synthesised from the JSON Schema is not accepted by the Rust type.
+    #[error(
+        "the example synthesised from the schema is rejected: {0}; give the field a valid `#[schemars(example = ...)]`"
+    )]
+    Example(String),
 }
 
 impl CatalogModel {
-    /// Builds the model of catalogue `C`, failing on the first contract whose Avro schema cannot
-    /// be derived.
-    pub fn of<C: Catalogue>(catalogue: &str) -> Result<Self, ModelError> {
-        let events = C::ALL
+    /// Builds the model of the catalogue whose typed payload is `P`, failing on the first contract
+    /// whose Avro schema cannot be derived or whose example the Rust type rejects.
+    pub fn of<P: CataloguePayload>(catalogue: &str) -> Result<Self, ModelError> {
+        let events = <P::Member as Catalogue>::ALL
             .iter()
-            .map(|member| EventModel::new(member.member(), member.descriptor()))
+            .map(|member| {
+                let mut event = EventModel::new(member.member(), member.descriptor())?;
+                event.example = typed_example::<P>(*member, &event)?;
+                Ok(event)
+            })
             .collect::<Result<_, _>>()?;
         Ok(Self {
             catalogue: catalogue.to_owned(),
@@ -80,13 +104,29 @@ impl CatalogModel {
     }
 }
 
+fn typed_example<P: CataloguePayload>(
+    member: P::Member,
+    event: &EventModel,
+) -> Result<Value, ModelError> {
+    let error = |message: String| ModelError {
+        member: event.member.clone(),
+        file: event.source.file,
+        line: event.source.line,
+        problem: ModelProblem::Example(message),
+    };
+    let raw = example::synthesize(&event.json_schema);
+    let payload = P::decode(member, raw).map_err(|err| error(err.to_string()))?;
+    payload.validate().map_err(|err| error(err.to_string()))?;
+    serde_json::to_value(&payload).map_err(|err| error(err.to_string()))
+}
+
 impl EventModel {
     fn new(member: &str, d: &EventDescriptor) -> Result<Self, ModelError> {
         let avro_schema = (d.avro_schema)().map_err(|source| ModelError {
             member: member.to_owned(),
             file: d.source.file,
             line: d.source.line,
-            source,
+            problem: ModelProblem::Schema(source),
         })?;
         Ok(Self {
             member: member.to_owned(),
@@ -103,6 +143,7 @@ impl EventModel {
             avro_namespace: d.avro_namespace.to_owned(),
             json_schema: (d.json_schema)(),
             avro_schema,
+            example: Value::Null,
         })
     }
 }

@@ -104,7 +104,8 @@ impl JsonSchema for ArtifactRef {
         schemars::json_schema!({
             "type": "string",
             "pattern": PATTERN,
-            "description": "URI of an artifact in a content store, e.g. content://<storage id>"
+            "description": "URI of an artifact in a content store, e.g. content://<storage id>",
+            "examples": ["content://7170a0d6841753c8ba8a01013afa538f"]
         })
     }
 }

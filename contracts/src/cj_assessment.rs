@@ -170,6 +170,7 @@ pub struct EssayResultV1 {
     pub normalized_score: f64,
     /// Letter grade (A+, A, A-, B+, B, B-, C+, C, C-, D+, D, D-, F, U)
     #[schemars(regex(pattern = r"^([A-F][+-]?|U)$"))]
+    #[schemars(example = &"B+")]
     pub letter_grade: String,
     /// Confidence in the assessment accuracy
     #[schemars(range(min = 0.0, max = 1.0))]

@@ -103,6 +103,7 @@ pub struct RankingSummaryEntry {
     /// Letter grade.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^([A-F][+-]?|U)$"))]
+    #[schemars(example = &"B+")]
     pub letter_grade: Option<String>,
     /// Confidence in the grade, 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]

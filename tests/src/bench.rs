@@ -17,7 +17,7 @@ use tidings::relay::{Environment, Relay};
 use tidings::{Event, EventEnvelope};
 use uuid::Uuid;
 
-use huleedu_contracts::ProcessingEvent;
+use huleedu_contracts::ProcessingEventPayload;
 use tidings_codegen::check::{Baseline, CheckInput};
 use tidings_codegen::compat::Policy;
 use tidings_codegen::source::SourceIndex;
@@ -209,7 +209,7 @@ fn check_schemas_scaling() -> Result<Vec<Row>, BenchError> {
     };
     let start = Instant::now();
     let catalogue =
-        CatalogModel::of::<ProcessingEvent>("HuleEdu").map_err(fail("catalogue model"))?;
+        CatalogModel::of::<ProcessingEventPayload>("HuleEdu").map_err(fail("catalogue model"))?;
     let build = start.elapsed();
     let full = time(&catalogue)? + build;
     let hundred = time(&synthetic(&catalogue, 100))?;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use huleedu_contracts::ProcessingEvent;
+use huleedu_contracts::ProcessingEventPayload;
 use tidings_codegen::{CatalogModel, History, Staleness, sync};
 
 fn generated_dir() -> PathBuf {
@@ -16,7 +16,8 @@ fn released() -> History {
 }
 
 fn model() -> CatalogModel {
-    CatalogModel::of::<ProcessingEvent>("HuleEdu").expect("every contract has an Avro schema")
+    CatalogModel::of::<ProcessingEventPayload>("HuleEdu")
+        .expect("every contract has an Avro schema")
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use huleedu_contracts::ProcessingEvent;
+use huleedu_contracts::ProcessingEventPayload;
 use serde_json::Value;
 use tidings_codegen::CatalogModel;
 
@@ -26,7 +26,7 @@ fn read(path: &Path) -> Value {
 #[test]
 fn every_json_schema_is_valid_against_the_2020_12_meta_schema() {
     let files = generated("json");
-    assert_eq!(files.len(), 73);
+    assert_eq!(files.len(), 74, "73 payloads and the envelope");
     for path in files {
         let schema = read(&path);
         assert_eq!(
@@ -210,7 +210,7 @@ impl<'a> Agreement<'a> {
 
 #[test]
 fn json_schema_and_avro_agree_for_every_event() {
-    let model = CatalogModel::of::<ProcessingEvent>("HuleEdu").unwrap();
+    let model = CatalogModel::of::<ProcessingEventPayload>("HuleEdu").unwrap();
     let mut findings = Vec::new();
     for event in &model.events {
         let mut agreement = Agreement {
@@ -234,4 +234,58 @@ fn json_schema_and_avro_agree_for_every_event() {
         findings.len(),
         findings.join("\n")
     );
+}
+
+fn validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .unwrap_or_else(|err| panic!("schema does not compile: {err}"))
+}
+
+/// Every example envelope validates against the envelope schema, and its payload against the
+/// event's schema, with formats asserted.
+#[test]
+fn every_example_validates_against_its_schemas() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated");
+    let envelope = validator(&read(&root.join("schemas/json/envelope.json")));
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    examples.sort();
+    assert_eq!(examples.len(), 73);
+    for path in examples {
+        let example = read(&path);
+        let topic = example["topic"].as_str().unwrap();
+        let payload = validator(&read(&root.join(format!("schemas/json/{topic}.json"))));
+        let errors: Vec<String> = envelope
+            .iter_errors(&example["envelope"])
+            .chain(payload.iter_errors(&example["envelope"]["data"]))
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+        assert_eq!(example["envelope"]["event_type"], topic);
+    }
+}
+
+/// The examples are not trivially valid: the schemas reject a broken copy.
+#[test]
+fn the_example_schemas_reject_broken_payloads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated");
+    let topic = "huleedu.assessment.result.published.v1";
+    let payload = validator(&read(&root.join(format!("schemas/json/{topic}.json"))));
+    let example = read(&root.join(format!("examples/{topic}.json")));
+    for (pointer, bad) in [
+        ("/essay_results/0/normalized_score", serde_json::json!(1.5)),
+        ("/essay_results/0/letter_grade", serde_json::json!("Z")),
+        ("/essay_results/0/rank", serde_json::json!(0)),
+    ] {
+        let mut data = example["envelope"]["data"].clone();
+        *data.pointer_mut(pointer).unwrap() = bad;
+        assert!(!payload.is_valid(&data), "{pointer} accepted");
+    }
+    let mut extra = example["envelope"]["data"].clone();
+    extra["unknown_field"] = serde_json::json!(1);
+    assert!(!payload.is_valid(&extra), "closed content model");
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod git;
-use huleedu_contracts::ProcessingEvent;
+use huleedu_contracts::ProcessingEventPayload;
 use tidings_codegen::check::{Baseline, CheckInput, Severity};
 use tidings_codegen::compat::{self, Compatibility, Policy, Schema, SchemaFormat};
 use tidings_codegen::source::SourceIndex;
@@ -199,7 +199,7 @@ fn run_test_binary(binary: &str, cargo_flags: &[&str], args: &[String]) -> ExitC
 }
 
 fn generate(check: bool, out: PathBuf) -> ExitCode {
-    let model = match CatalogModel::of::<ProcessingEvent>("HuleEdu") {
+    let model = match CatalogModel::of::<ProcessingEventPayload>("HuleEdu") {
         Ok(model) => model,
         Err(err) => {
             eprintln!("error: cannot build the schemas: {err}");
@@ -324,7 +324,7 @@ fn released_history(out: &Path) -> Result<History, String> {
 }
 
 fn model() -> Result<CatalogModel, String> {
-    CatalogModel::of::<ProcessingEvent>("HuleEdu")
+    CatalogModel::of::<ProcessingEventPayload>("HuleEdu")
         .map_err(|err| format!("cannot build the schemas: {err}"))
 }
 

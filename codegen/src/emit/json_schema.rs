@@ -30,11 +30,43 @@ pub fn path(topic: &str) -> String {
     format!("schemas/json/{topic}.json")
 }
 
+/// Where the envelope's JSON Schema is written.
+pub const ENVELOPE_PATH: &str = "schemas/json/envelope.json";
+
+/// The JSON Schema of the envelope every event travels in; `data` is any object (each event's
+/// payload schema describes it).
+pub fn envelope_schema(model: &CatalogModel) -> Value {
+    let mut schema = Map::new();
+    schema.insert(
+        "$id".into(),
+        Value::String(format!(
+            "urn:{}:schema:envelope",
+            model.catalogue.to_ascii_lowercase()
+        )),
+    );
+    let generated =
+        tidings::schema::json_schema_of::<tidings::EventEnvelope<serde_json::Map<String, Value>>>();
+    if let Value::Object(fields) = generated {
+        for (key, value) in fields {
+            let value = if key == "title" {
+                Value::String("EventEnvelope".into())
+            } else {
+                value
+            };
+            schema.insert(key, value);
+        }
+    }
+    Value::Object(schema)
+}
+
 pub fn emit(model: &CatalogModel) -> Vec<GeneratedFile> {
-    model
-        .events
-        .iter()
-        .map(|event| {
+    let envelope = json_file(
+        ENVELOPE_PATH.to_owned(),
+        "EventEnvelope",
+        &envelope_schema(model),
+    );
+    std::iter::once(envelope)
+        .chain(model.events.iter().map(|event| {
             let mut schema = Map::new();
             schema.insert("$id".into(), Value::String(schema_id(model, event)));
             if let Value::Object(fields) = &event.json_schema {
@@ -43,6 +75,6 @@ pub fn emit(model: &CatalogModel) -> Vec<GeneratedFile> {
                 }
             }
             json_file(path(&event.topic), &event.type_name, &Value::Object(schema))
-        })
+        }))
         .collect()
 }

@@ -2,6 +2,7 @@
 
 pub mod avro;
 pub mod catalog;
+pub mod examples;
 pub mod json_schema;
 
 use serde_json::Value;
