@@ -7,6 +7,7 @@
 // Library code reports bad input as errors; it does not panic on it.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod avro_datum;
 pub mod check;
 pub mod compat;
 pub mod emit;
@@ -15,6 +16,7 @@ pub mod history;
 pub mod model;
 pub mod source;
 pub mod sync;
+pub mod types;
 
 pub use history::History;
 pub use model::{CatalogModel, EventModel, ModelError};
@@ -25,12 +27,17 @@ pub const GENERATE_COMMAND: &str = "cargo xtask gen";
 
 /// Every file generated for `model`, sorted by path: the schemas, the catalogue, and the version
 /// history, which is `released` plus the current schemas where they changed.
-pub fn generate(model: &CatalogModel, released: &History) -> Vec<GeneratedFile> {
+pub fn generate(
+    model: &CatalogModel,
+    released: &History,
+) -> Result<Vec<GeneratedFile>, emit::Rendering> {
     let mut files = Vec::new();
     files.extend(emit::catalog::emit(model));
     files.extend(emit::json_schema::emit(model));
     files.extend(emit::avro::emit(model));
     files.extend(emit::examples::emit(model));
+    let types = types::TypeModel::of(model, &emit::json_schema::envelope_schema(model));
+    files.extend(emit::python::emit(model, &types)?);
     let by_path: std::collections::HashMap<&std::path::Path, &str> = files
         .iter()
         .map(|f| (f.path.as_path(), f.contents.as_str()))
@@ -60,5 +67,5 @@ pub fn generate(model: &CatalogModel, released: &History) -> Vec<GeneratedFile> 
     let history = released.advance(current).files();
     files.extend(history);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    Ok(files)
 }

@@ -12,8 +12,10 @@ use crate::example;
 /// One catalogue, ready for the emitters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CatalogModel {
-    /// Name of the catalogue enum, e.g. `ProcessingEvent`.
+    /// Name of the catalogue, e.g. `HuleEdu`.
     pub catalogue: String,
+    /// Name of the catalogue enum in the schemas, e.g. `ProcessingEvent`.
+    pub catalogue_enum: String,
     /// Every event, in catalogue order.
     pub events: Vec<EventModel>,
 }
@@ -88,7 +90,11 @@ pub enum ModelProblem {
 impl CatalogModel {
     /// Builds the model of the catalogue whose typed payload is `P`, failing on the first contract
     /// whose Avro schema cannot be derived or whose example the Rust type rejects.
-    pub fn of<P: CataloguePayload>(catalogue: &str) -> Result<Self, ModelError> {
+    pub fn of<P>(catalogue: &str) -> Result<Self, ModelError>
+    where
+        P: CataloguePayload,
+        P::Member: schemars::JsonSchema,
+    {
         let events = <P::Member as Catalogue>::ALL
             .iter()
             .map(|member| {
@@ -99,6 +105,7 @@ impl CatalogModel {
             .collect::<Result<_, _>>()?;
         Ok(Self {
             catalogue: catalogue.to_owned(),
+            catalogue_enum: <P::Member as schemars::JsonSchema>::schema_name().into_owned(),
             events,
         })
     }

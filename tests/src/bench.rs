@@ -160,6 +160,7 @@ fn synthetic(model: &CatalogModel, n: usize) -> CatalogModel {
         .collect();
     CatalogModel {
         catalogue: model.catalogue.clone(),
+        catalogue_enum: model.catalogue_enum.clone(),
         events,
     }
 }
@@ -170,7 +171,7 @@ fn check_once(
     baseline: &Baseline,
     sources: &SourceIndex,
 ) -> Result<usize, BenchError> {
-    let files = tidings_codegen::generate(model, &History::default());
+    let files = tidings_codegen::generate(model, &History::default()).map_err(fail("generate"))?;
     std::hint::black_box(files.len());
     let findings = tidings_codegen::check::check_schemas(&CheckInput {
         model,
@@ -192,6 +193,7 @@ fn check_schemas_scaling() -> Result<Vec<Row>, BenchError> {
     let time = |model: &CatalogModel| -> Result<Duration, BenchError> {
         let baseline = Baseline {
             files: tidings_codegen::generate(model, &History::default())
+                .map_err(fail("generate"))?
                 .into_iter()
                 .map(|f| (f.path.to_string_lossy().into_owned(), f.contents))
                 .collect(),

@@ -22,7 +22,7 @@ fn model() -> CatalogModel {
 
 #[test]
 fn committed_output_is_current() {
-    let files = tidings_codegen::generate(&model(), &released());
+    let files = tidings_codegen::generate(&model(), &released()).unwrap();
     let stale = sync::check(&generated_dir(), &files, &["README.md"]).unwrap();
     assert!(
         stale.is_empty(),
@@ -39,7 +39,7 @@ fn an_edited_contract_makes_the_output_stale() {
     if let Some(object) = event.json_schema.as_object_mut() {
         object.insert("description".into(), description.into());
     }
-    let files = tidings_codegen::generate(&edited, &released());
+    let files = tidings_codegen::generate(&edited, &released()).unwrap();
     let stale = sync::check(&generated_dir(), &files, &["README.md"]).unwrap();
     let topic = &edited.events[0].topic;
     let summary: Vec<(PathBuf, Staleness)> = stale
@@ -71,7 +71,7 @@ fn an_edited_contract_makes_the_output_stale() {
 #[test]
 fn generation_is_deterministic() {
     assert_eq!(
-        tidings_codegen::generate(&model(), &released()),
-        tidings_codegen::generate(&model(), &released())
+        tidings_codegen::generate(&model(), &released()).unwrap(),
+        tidings_codegen::generate(&model(), &released()).unwrap()
     );
 }

@@ -289,3 +289,23 @@ fn the_example_schemas_reject_broken_payloads() {
     extra["unknown_field"] = serde_json::json!(1);
     assert!(!payload.is_valid(&extra), "closed content model");
 }
+
+/// Every example's payload writes as an Avro datum under its generated schema and reads back.
+#[test]
+fn every_example_writes_as_avro_and_reads_back() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated");
+    let model = CatalogModel::of::<ProcessingEventPayload>("HuleEdu").unwrap();
+    for event in &model.events {
+        let example = read(&root.join(format!("examples/{}.json", event.topic)));
+        let data = &example["envelope"]["data"];
+        let bytes = tidings_codegen::avro_datum::encode(&event.avro_schema, data)
+            .unwrap_or_else(|err| panic!("{}: {err}", event.topic));
+        let decoded = tidings_codegen::avro_datum::decode(&event.avro_schema, &bytes)
+            .unwrap_or_else(|err| panic!("{}: {err}", event.topic));
+        assert!(
+            matches!(decoded, apache_avro::types::Value::Record(_)),
+            "{}",
+            event.topic
+        );
+    }
+}

@@ -213,7 +213,13 @@ fn generate(check: bool, out: PathBuf) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let files = tidings_codegen::generate(&model, &released);
+    let files = match tidings_codegen::generate(&model, &released) {
+        Ok(files) => files,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
     let result = if check {
         tidings_codegen::sync::check(&out, &files, HAND_WRITTEN)
     } else {
@@ -374,7 +380,7 @@ fn run_check_schemas(
     let model = model()?;
     let generated = workspace_root().join("generated");
     let released = released_history(&generated)?;
-    let files = tidings_codegen::generate(&model, &released);
+    let files = tidings_codegen::generate(&model, &released).map_err(|err| err.to_string())?;
     let drift = tidings_codegen::sync::check(&generated, &files, HAND_WRITTEN)
         .map_err(|err| format!("{}: {err}", generated.display()))?;
     let baseline_files = match (&baseline_dir, &against) {

@@ -4,6 +4,7 @@ pub mod avro;
 pub mod catalog;
 pub mod examples;
 pub mod json_schema;
+pub mod python;
 
 use serde_json::Value;
 
@@ -39,4 +40,42 @@ pub fn json_file(path: String, source: &str, value: &Value) -> GeneratedFile {
         path: path.into(),
         contents,
     }
+}
+
+/// A template that does not render: a bug in the template, reported with tera's explanation.
+#[derive(Debug, thiserror::Error)]
+#[error("template {template} does not render: {message}")]
+pub struct Rendering {
+    /// The template's output path.
+    pub template: String,
+    /// tera's message, with its causes.
+    pub message: String,
+}
+
+/// Renders `template` with `context` into the file at `path`.
+pub fn render(
+    path: &str,
+    template: &str,
+    context: &tera::Context,
+) -> Result<GeneratedFile, Rendering> {
+    let error = |err: tera::Error| {
+        let mut message = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        Rendering {
+            template: path.to_owned(),
+            message,
+        }
+    };
+    let mut contents = tera::Tera::one_off(template, context, false).map_err(error)?;
+    if !contents.ends_with('\n') {
+        contents.push('\n');
+    }
+    Ok(GeneratedFile {
+        path: path.into(),
+        contents,
+    })
 }

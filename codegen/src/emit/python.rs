@@ -1,0 +1,374 @@
+//! A pip-installable Python package (pydantic v2): `python/pyproject.toml` and
+//! `python/<catalogue>_contracts/` with the payload models and their constraints, the envelope,
+//! and the catalogue (`ProcessingEvent` with its topic, key and payload maps). Rendered with tera
+//! from [`TypeModel`](crate::types::TypeModel).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::emit::{Rendering, header, render};
+use crate::model::CatalogModel;
+use crate::sync::GeneratedFile;
+use crate::types::{Bounds, Class, Enum, Field, Ty, TypeModel};
+
+const MODELS: &str = include_str!("../../templates/python/models.py.tera");
+const EVENTS: &str = include_str!("../../templates/python/events.py.tera");
+const INIT: &str = include_str!("../../templates/python/__init__.py.tera");
+const PYPROJECT: &str = include_str!("../../templates/python/pyproject.toml.tera");
+
+const KEYWORDS: &[&str] = &[
+    "False",
+    "None",
+    "True",
+    "and",
+    "as",
+    "assert",
+    "async",
+    "await",
+    "break",
+    "class",
+    "continue",
+    "def",
+    "del",
+    "elif",
+    "else",
+    "except",
+    "finally",
+    "for",
+    "from",
+    "global",
+    "if",
+    "import",
+    "in",
+    "is",
+    "lambda",
+    "nonlocal",
+    "not",
+    "or",
+    "pass",
+    "raise",
+    "return",
+    "try",
+    "while",
+    "with",
+    "yield",
+    "model_config",
+];
+
+#[derive(Serialize)]
+struct EnumView {
+    name: String,
+    doc: String,
+    members: Vec<MemberView>,
+}
+
+#[derive(Serialize)]
+struct MemberView {
+    name: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct AliasView {
+    name: String,
+    doc: String,
+    annotation: String,
+}
+
+#[derive(Serialize)]
+struct ClassView {
+    name: String,
+    doc: String,
+    fields: Vec<FieldView>,
+}
+
+#[derive(Serialize)]
+struct FieldView {
+    attribute: String,
+    annotation: String,
+    arguments: String,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    member: String,
+    topic: String,
+    key: String,
+    payload: String,
+}
+
+/// The Python package's import name, e.g. `huleedu_contracts`.
+pub fn package_name(model: &CatalogModel) -> String {
+    format!("{}_contracts", model.catalogue.to_ascii_lowercase())
+}
+
+/// A Python string literal (JSON string syntax is valid Python).
+fn literal(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn docstring(text: Option<&str>, fallback: &str) -> String {
+    text.unwrap_or(fallback)
+        .replace('\\', "\\\\")
+        .replace("\"\"\"", "\\\"\\\"\\\"")
+        .trim_end_matches('"')
+        .to_owned()
+}
+
+/// An enum member name for `value`: upper snake case, a valid identifier.
+fn member_name(value: &str) -> String {
+    let mut name: String = value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    name
+}
+
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+fn constraints(bounds: &Bounds, length: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let (min, max) = if length {
+        ("min_length", "max_length")
+    } else {
+        ("ge", "le")
+    };
+    if let Some(v) = bounds.min {
+        out.push(format!("{min}={}", number(v)));
+    }
+    if let Some(v) = bounds.max {
+        out.push(format!("{max}={}", number(v)));
+    }
+    if let Some(v) = bounds.exclusive_min {
+        out.push(format!("gt={}", number(v)));
+    }
+    if let Some(v) = bounds.exclusive_max {
+        out.push(format!("lt={}", number(v)));
+    }
+    if let Some(pattern) = &bounds.pattern {
+        out.push(format!("pattern={}", literal(pattern)));
+    }
+    out
+}
+
+fn annotated(base: &str, constraints: Vec<String>) -> String {
+    if constraints.is_empty() {
+        base.to_owned()
+    } else {
+        format!("Annotated[{base}, Field({})]", constraints.join(", "))
+    }
+}
+
+/// The Python annotation of a type.
+pub fn annotation(ty: &Ty) -> String {
+    match ty {
+        Ty::String(bounds) => annotated("str", constraints(bounds, true)),
+        Ty::Uuid => "UUID".into(),
+        Ty::DateTime => "datetime".into(),
+        Ty::Email => "EmailStr".into(),
+        Ty::Integer(bounds) => annotated("int", constraints(bounds, false)),
+        Ty::Number(bounds) => annotated("float", constraints(bounds, false)),
+        Ty::Boolean => "bool".into(),
+        Ty::Array(items, bounds) => annotated(
+            &format!("list[{}]", annotation(items)),
+            constraints(bounds, true),
+        ),
+        Ty::Map(values) => format!("dict[str, {}]", annotation(values)),
+        Ty::AnyObject => "dict[str, Any]".into(),
+        Ty::Any => "Any".into(),
+        Ty::Named(name) => name.clone(),
+        Ty::Literals(values) => format!(
+            "Literal[{}]",
+            values
+                .iter()
+                .map(|v| literal(v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Ty::Nullable(inner) => format!("{} | None", annotation(inner)),
+        Ty::Union(types) => types.iter().map(annotation).collect::<Vec<_>>().join(" | "),
+    }
+}
+
+/// A Python expression for a JSON value.
+fn python_value(value: &Value) -> String {
+    match value {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => literal(s),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(python_value)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", literal(k), python_value(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn default_argument(field: &Field, types: &TypeModel) -> Option<String> {
+    let named = |ty: &Ty| match ty {
+        Ty::Named(name) => Some(name.clone()),
+        Ty::Nullable(inner) => match inner.as_ref() {
+            Ty::Named(name) => Some(name.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    match (&field.default, field.required) {
+        (_, true) => None,
+        (Some(Value::String(value)), false)
+            if named(&field.ty).is_some_and(|n| types.enums.iter().any(|e| e.name == n)) =>
+        {
+            Some(format!(
+                "default={}({})",
+                named(&field.ty).unwrap_or_default(),
+                literal(value)
+            ))
+        }
+        (Some(value @ Value::Object(_)), false) if named(&field.ty).is_some() => Some(format!(
+            "default_factory=lambda: {}.model_validate({})",
+            named(&field.ty).unwrap_or_default(),
+            python_value(value)
+        )),
+        (Some(value @ (Value::Object(_) | Value::Array(_))), false) => {
+            Some(format!("default_factory=lambda: {}", python_value(value)))
+        }
+        (Some(value), false) => Some(format!("default={}", python_value(value))),
+        (None, false) => Some("default=None".into()),
+    }
+}
+
+fn field_view(field: &Field, types: &TypeModel) -> FieldView {
+    let attribute = if KEYWORDS.contains(&field.name.as_str())
+        || !field
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        format!("{}_", member_name(&field.name).to_ascii_lowercase())
+    } else {
+        field.name.clone()
+    };
+    let mut annotation = annotation(&field.ty);
+    let mut arguments = Vec::new();
+    if let Some(default) = default_argument(field, types) {
+        if default == "default=None" && !matches!(field.ty, Ty::Nullable(_)) {
+            annotation = format!("{annotation} | None");
+        }
+        arguments.push(default);
+    }
+    if attribute != field.name {
+        arguments.push(format!("alias={}", literal(&field.name)));
+    }
+    if let Some(description) = &field.description {
+        arguments.push(format!("description={}", literal(description)));
+    }
+    FieldView {
+        attribute,
+        annotation,
+        arguments: arguments.join(", "),
+    }
+}
+
+fn enum_view(e: &Enum, model: &CatalogModel) -> EnumView {
+    let members = e
+        .values
+        .iter()
+        .map(|value| {
+            let name = model
+                .events
+                .iter()
+                .find(|event| e.name == model.catalogue_enum && event.name == *value)
+                .map_or_else(|| member_name(value), |event| event.member.clone());
+            MemberView {
+                name,
+                value: literal(value),
+            }
+        })
+        .collect();
+    EnumView {
+        name: e.name.clone(),
+        doc: docstring(e.description.as_deref(), &e.name),
+        members,
+    }
+}
+
+fn class_view(class: &Class, types: &TypeModel) -> ClassView {
+    ClassView {
+        name: class.name.clone(),
+        doc: docstring(class.description.as_deref(), &class.name),
+        fields: class.fields.iter().map(|f| field_view(f, types)).collect(),
+    }
+}
+
+pub fn emit(model: &CatalogModel, types: &TypeModel) -> Result<Vec<GeneratedFile>, Rendering> {
+    let package = package_name(model);
+    let mut context = tera::Context::new();
+    context.insert("header", &header(&model.catalogue));
+    context.insert("catalogue", &model.catalogue);
+    context.insert("catalogue_enum", &model.catalogue_enum);
+    context.insert("version", env!("CARGO_PKG_VERSION"));
+    context.insert("package", &package);
+    context.insert("distribution", &package.replace('_', "-"));
+    let enums: Vec<EnumView> = types.enums.iter().map(|e| enum_view(e, model)).collect();
+    let classes: Vec<ClassView> = types.classes.iter().map(|c| class_view(c, types)).collect();
+    context.insert("enums", &enums);
+    let aliases: Vec<AliasView> = types
+        .aliases
+        .iter()
+        .map(|a| AliasView {
+            name: a.name.clone(),
+            doc: docstring(a.description.as_deref(), &a.name),
+            annotation: annotation(&a.ty),
+        })
+        .collect();
+    context.insert("aliases", &aliases);
+    context.insert("classes", &classes);
+    let events: Vec<EventView> = model
+        .events
+        .iter()
+        .map(|e| EventView {
+            member: e.member.clone(),
+            topic: e.topic.clone(),
+            key: literal(&e.key),
+            payload: e.type_name.clone(),
+        })
+        .collect();
+    context.insert("events", &events);
+    Ok(vec![
+        render("python/pyproject.toml", PYPROJECT, &context)?,
+        render(&format!("python/{package}/__init__.py"), INIT, &context)?,
+        render(&format!("python/{package}/models.py"), MODELS, &context)?,
+        render(&format!("python/{package}/events.py"), EVENTS, &context)?,
+        GeneratedFile {
+            path: format!("python/{package}/py.typed").into(),
+            contents: String::new(),
+        },
+    ])
+}

@@ -1,0 +1,345 @@
+//! The payload types of a catalogue as a small language-neutral model, read from the JSON Schemas:
+//! classes (objects with properties), enums, and field types. The Python and TypeScript emitters
+//! render it; neither reads JSON Schema itself.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::model::CatalogModel;
+
+/// A field's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// A string with optional constraints.
+    String(Bounds),
+    /// `format: uuid`.
+    Uuid,
+    /// `format: date-time`.
+    DateTime,
+    /// `format: email`.
+    Email,
+    /// An integer.
+    Integer(Bounds),
+    /// A number.
+    Number(Bounds),
+    /// `true`/`false`.
+    Boolean,
+    /// A list.
+    Array(Box<Ty>, Bounds),
+    /// An object with arbitrary keys and values of one type.
+    Map(Box<Ty>),
+    /// Any JSON object (a documented untyped field).
+    AnyObject,
+    /// Any JSON value.
+    Any,
+    /// A named class or enum.
+    Named(String),
+    /// One of these literal strings (an enum that is not a named type).
+    Literals(Vec<String>),
+    /// The type, or `null`.
+    Nullable(Box<Ty>),
+    /// Any of these types.
+    Union(Vec<Ty>),
+}
+
+/// Constraints that apply to a type.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bounds {
+    /// `minimum` / `minLength` / `minItems`.
+    pub min: Option<f64>,
+    /// `maximum` / `maxLength` / `maxItems`.
+    pub max: Option<f64>,
+    /// `exclusiveMinimum`.
+    pub exclusive_min: Option<f64>,
+    /// `exclusiveMaximum`.
+    pub exclusive_max: Option<f64>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+}
+
+impl Bounds {
+    /// Whether no constraint is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A field of a class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Wire name.
+    pub name: String,
+    /// Doc comment.
+    pub description: Option<String>,
+    /// Type.
+    pub ty: Ty,
+    /// Whether the key must be present.
+    pub required: bool,
+    /// Static default, when the schema states one.
+    pub default: Option<Value>,
+}
+
+/// An object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Class {
+    /// Type name.
+    pub name: String,
+    /// Doc comment.
+    pub description: Option<String>,
+    /// Fields in wire order.
+    pub fields: Vec<Field>,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// Type name.
+    pub name: String,
+    /// Doc comment.
+    pub description: Option<String>,
+    /// The values, in declaration order.
+    pub values: Vec<String>,
+}
+
+/// A named type that is neither a class nor an enum, e.g. a union of enums.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alias {
+    /// Type name.
+    pub name: String,
+    /// Doc comment.
+    pub description: Option<String>,
+    /// What it stands for.
+    pub ty: Ty,
+}
+
+/// Every named type of a catalogue, classes in dependency order (a class comes after the classes
+/// its fields name).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TypeModel {
+    /// String enums, by name.
+    pub enums: Vec<Enum>,
+    /// Aliases, by name; they name only enums and other aliases.
+    pub aliases: Vec<Alias>,
+    /// Classes, dependencies first.
+    pub classes: Vec<Class>,
+}
+
+impl TypeModel {
+    /// The types of every payload in `model`, plus the envelope as `EventEnvelope`.
+    pub fn of(model: &CatalogModel, envelope: &Value) -> Self {
+        let mut found = Found::default();
+        for event in &model.events {
+            collect(&event.json_schema, &event.type_name, &mut found);
+        }
+        collect(envelope, "EventEnvelope", &mut found);
+        Self {
+            enums: found.enums.into_values().collect(),
+            aliases: found.aliases.into_values().collect(),
+            classes: dependency_order(found.classes),
+        }
+    }
+
+    /// The class named `name`.
+    pub fn class(&self, name: &str) -> Option<&Class> {
+        self.classes.iter().find(|c| c.name == name)
+    }
+}
+
+#[derive(Default)]
+struct Found {
+    enums: BTreeMap<String, Enum>,
+    aliases: BTreeMap<String, Alias>,
+    classes: BTreeMap<String, Class>,
+}
+
+fn collect(schema: &Value, root_name: &str, found: &mut Found) {
+    if let Some(defs) = schema.get("$defs").and_then(Value::as_object) {
+        for (name, def) in defs {
+            named(name, def, found);
+        }
+    }
+    named(root_name, schema, found);
+}
+
+fn description(schema: &Value) -> Option<String> {
+    schema
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+fn named(name: &str, schema: &Value, found: &mut Found) {
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        found.enums.entry(name.to_owned()).or_insert_with(|| Enum {
+            name: name.to_owned(),
+            description: description(schema),
+            values: values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        });
+        return;
+    }
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        found
+            .aliases
+            .entry(name.to_owned())
+            .or_insert_with(|| Alias {
+                name: name.to_owned(),
+                description: description(schema),
+                ty: ty(schema),
+            });
+        return;
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let fields = properties
+        .iter()
+        .map(|(field, property)| Field {
+            name: field.clone(),
+            description: description(property),
+            ty: ty(property),
+            required: required.contains(&field.as_str()),
+            default: property.get("default").cloned(),
+        })
+        .collect();
+    found
+        .classes
+        .entry(name.to_owned())
+        .or_insert_with(|| Class {
+            name: name.to_owned(),
+            description: description(schema),
+            fields,
+        });
+}
+
+fn bounds(schema: &Value, min: &str, max: &str) -> Bounds {
+    let number = |key: &str| schema.get(key).and_then(Value::as_f64);
+    Bounds {
+        min: number(min),
+        max: number(max),
+        exclusive_min: number("exclusiveMinimum"),
+        exclusive_max: number("exclusiveMaximum"),
+        pattern: schema
+            .get("pattern")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    }
+}
+
+/// The type a property schema describes.
+pub fn ty(schema: &Value) -> Ty {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let name = reference.rsplit('/').next().unwrap_or(reference);
+        return Ty::Named(name.to_owned());
+    }
+    if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+        let nullable = branches
+            .iter()
+            .any(|b| b.get("type") == Some(&Value::String("null".into())));
+        let others: Vec<&Value> = branches
+            .iter()
+            .filter(|b| b.get("type") != Some(&Value::String("null".into())))
+            .collect();
+        let inner = match others.as_slice() {
+            [only] => ty(only),
+            many => Ty::Union(many.iter().map(|b| ty(b)).collect()),
+        };
+        return if nullable {
+            Ty::Nullable(Box::new(inner))
+        } else {
+            inner
+        };
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return Ty::Literals(
+            values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        );
+    }
+    let (kind, nullable) = match schema.get("type") {
+        Some(Value::String(kind)) => (kind.as_str(), false),
+        Some(Value::Array(kinds)) => (
+            kinds
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|k| *k != "null")
+                .unwrap_or("null"),
+            kinds.iter().any(|k| k == "null"),
+        ),
+        _ => ("any", false),
+    };
+    let inner = match kind {
+        "string" => match schema.get("format").and_then(Value::as_str) {
+            Some("uuid") => Ty::Uuid,
+            Some("date-time") => Ty::DateTime,
+            Some("email") => Ty::Email,
+            _ => Ty::String(bounds(schema, "minLength", "maxLength")),
+        },
+        "integer" => Ty::Integer(bounds(schema, "minimum", "maximum")),
+        "number" => Ty::Number(bounds(schema, "minimum", "maximum")),
+        "boolean" => Ty::Boolean,
+        "array" => Ty::Array(
+            Box::new(schema.get("items").map_or(Ty::Any, ty)),
+            bounds(schema, "minItems", "maxItems"),
+        ),
+        "object" => match schema.get("additionalProperties") {
+            Some(values) if values.is_object() => Ty::Map(Box::new(ty(values))),
+            _ => Ty::AnyObject,
+        },
+        _ => Ty::Any,
+    };
+    if nullable {
+        Ty::Nullable(Box::new(inner))
+    } else {
+        inner
+    }
+}
+
+fn names_in(ty: &Ty, out: &mut Vec<String>) {
+    match ty {
+        Ty::Named(name) => out.push(name.clone()),
+        Ty::Array(inner, _) | Ty::Map(inner) | Ty::Nullable(inner) => names_in(inner, out),
+        Ty::Union(types) => types.iter().for_each(|t| names_in(t, out)),
+        _ => {}
+    }
+}
+
+fn dependency_order(mut pending: BTreeMap<String, Class>) -> Vec<Class> {
+    let mut ordered: Vec<Class> = Vec::new();
+    while !pending.is_empty() {
+        let ready: Vec<String> = pending
+            .iter()
+            .filter(|(_, class)| {
+                let mut names = Vec::new();
+                for field in &class.fields {
+                    names_in(&field.ty, &mut names);
+                }
+                names
+                    .iter()
+                    .all(|n| !pending.contains_key(n) || n == &class.name)
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        // A cycle: take the first remaining class; the languages resolve forward references.
+        let ready = if ready.is_empty() {
+            pending.keys().take(1).cloned().collect()
+        } else {
+            ready
+        };
+        for name in ready {
+            if let Some(class) = pending.remove(&name) {
+                ordered.push(class);
+            }
+        }
+    }
+    ordered
+}
