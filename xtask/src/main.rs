@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cross_check;
 mod git;
 use huleedu_contracts::ProcessingEventPayload;
 use tidings_codegen::check::{Baseline, CheckInput, Severity};
@@ -79,6 +80,10 @@ enum Command {
         #[arg(long, default_value = "strict")]
         policy: Policy,
     },
+    /// Check generated/ with other languages' own tools: Python (jsonschema, pydantic, fastavro)
+    /// and Node (tsc --strict, ajv, @asyncapi/parser). Installs them from PyPI and npm into
+    /// target/cross-language on first use.
+    CrossCheck,
     /// Measure the runtime against its raw limits, side by side in one run (release build).
     Bench {
         /// Print JSON instead of a table.
@@ -145,6 +150,13 @@ fn main() -> ExitCode {
             format,
             policy,
         } => check_schemas(against, baseline, format, policy),
+        Command::CrossCheck => match cross_check::run(&workspace_root()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Bench {
             json,
             relay_rows,

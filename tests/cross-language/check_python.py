@@ -1,0 +1,247 @@
+"""Second, independent checks of generated/ from Python.
+
+- every JSON Schema is valid against the 2020-12 meta-schema (python-jsonschema);
+- every example envelope validates against the envelope schema, and its payload against the
+  event's schema, with formats checked;
+- the generated pydantic package imports, accepts every example, and rejects invalid variants;
+- every example payload, written to Avro bytes by Rust (apache-avro), decodes with fastavro to the
+  same value as the JSON example, after normalising uuids, timestamps, enum symbols and JSON text.
+
+Usage: python check_python.py GENERATED_DIR AVRO_DIR
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import sys
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import fastavro
+import jsonschema
+import pydantic
+
+failures: list[str] = []
+
+
+def fail(message: str) -> None:
+    failures.append(message)
+
+
+def load(path: Path):
+    return json.loads(path.read_text())
+
+
+def check_schemas(generated: Path) -> dict[str, jsonschema.protocols.Validator]:
+    validators = {}
+    for path in sorted((generated / "schemas" / "json").glob("*.json")):
+        schema = load(path)
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as err:
+            fail(f"{path.name}: not a valid 2020-12 schema: {err.message}")
+            continue
+        validators[path.stem] = jsonschema.Draft202012Validator(
+            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        )
+    return validators
+
+
+def examples(generated: Path):
+    for path in sorted((generated / "examples").glob("*.json")):
+        yield path, load(path)
+
+
+def check_examples_with_jsonschema(generated: Path, validators) -> int:
+    count = 0
+    envelope = validators["envelope"]
+    for path, example in examples(generated):
+        topic = example["topic"]
+        for label, validator, instance in [
+            ("envelope", envelope, example["envelope"]),
+            ("payload", validators[topic], example["envelope"]["data"]),
+        ]:
+            errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(instance)]
+            if errors:
+                fail(f"{path.name} {label}: {errors}")
+        # Negative check: a payload without its first required field is rejected.
+        schema = validators[topic].schema
+        required = schema.get("required", [])
+        if required:
+            broken = dict(example["envelope"]["data"])
+            broken.pop(required[0], None)
+            if validators[topic].is_valid(broken):
+                fail(f"{path.name}: payload without required `{required[0]}` accepted by jsonschema")
+        count += 1
+    return count
+
+
+def check_pydantic(generated: Path) -> int:
+    import huleedu_contracts as contracts
+
+    count = 0
+    for path, example in examples(generated):
+        topic = example["topic"]
+        model = contracts.payload_model(topic)
+        try:
+            contracts.EventEnvelope.model_validate(example["envelope"])
+            parsed = model.model_validate(example["envelope"]["data"])
+        except pydantic.ValidationError as err:
+            fail(f"{path.name}: pydantic rejects the example: {err}")
+            continue
+        again = model.model_validate(parsed.model_dump(mode="json", by_alias=True))
+        if again != parsed:
+            fail(f"{path.name}: pydantic round trip changed the payload")
+        count += 1
+
+    topic = "huleedu.assessment.result.published.v1"
+    data = load(generated / "examples" / f"{topic}.json")["envelope"]["data"]
+    model = contracts.payload_model(topic)
+    for field, bad in [("normalized_score", 1.5), ("letter_grade", "Z"), ("rank", 0)]:
+        broken = copy.deepcopy(data)
+        broken["essay_results"][0][field] = bad
+        try:
+            model.model_validate(broken)
+            fail(f"pydantic accepted essay_results[0].{field} = {bad!r}")
+        except pydantic.ValidationError:
+            pass
+    if contracts.topic_name(contracts.ProcessingEvent.ASSESSMENT_RESULT_PUBLISHED) != topic:
+        fail("topic map: ASSESSMENT_RESULT_PUBLISHED")
+    return count
+
+
+def canonical_time(value) -> int:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    else:
+        return int(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    delta = moment - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+class Normaliser:
+    """Brings a JSON value and a fastavro value to one form, guided by the Avro schema."""
+
+    def __init__(self, schema):
+        self.named = {}
+        self.index(schema, None)
+
+    def index(self, schema, namespace):
+        if isinstance(schema, list):
+            for branch in schema:
+                self.index(branch, namespace)
+        elif isinstance(schema, dict):
+            kind = schema.get("type")
+            if kind in ("record", "enum", "fixed"):
+                ns = schema.get("namespace", namespace)
+                name = schema["name"]
+                full = name if "." in name or not ns else f"{ns}.{name}"
+                self.named[full] = schema
+                self.named[name] = schema
+                for field in schema.get("fields", []):
+                    self.index(field["type"], ns)
+            elif kind == "array":
+                self.index(schema["items"], namespace)
+            elif kind == "map":
+                self.index(schema["values"], namespace)
+
+    def fits(self, schema, value) -> bool:
+        schema = self.named.get(schema, schema) if isinstance(schema, str) else schema
+        kind = schema if isinstance(schema, str) else schema.get("type")
+        logical = None if isinstance(schema, str) else schema.get("logicalType")
+        if kind == "null":
+            return value is None
+        if value is None:
+            return False
+        if logical in ("timestamp-micros", "timestamp-millis"):
+            return isinstance(value, (str, datetime, int))
+        if kind == "record":
+            return isinstance(value, dict)
+        if kind == "map":
+            return isinstance(value, dict)
+        if kind == "array":
+            return isinstance(value, list)
+        if kind == "enum":
+            return value in schema["symbols"] or value in schema.get("json_values", [])
+        if kind == "boolean":
+            return isinstance(value, bool)
+        if kind in ("int", "long"):
+            return isinstance(value, int) and not isinstance(value, bool)
+        if kind in ("float", "double"):
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        if kind == "string":
+            return isinstance(value, (str, uuid.UUID)) or logical == "json"
+        return True
+
+    def norm(self, schema, value):
+        if isinstance(schema, str) and schema in self.named:
+            schema = self.named[schema]
+        if isinstance(schema, list):
+            if value is None:
+                return None
+            for branch in schema:
+                if branch != "null" and self.fits(branch, value):
+                    return self.norm(branch, value)
+            return ("unmatched", repr(value))
+        kind = schema if isinstance(schema, str) else schema.get("type")
+        logical = None if isinstance(schema, str) else schema.get("logicalType")
+        if logical in ("timestamp-micros", "timestamp-millis"):
+            return canonical_time(value)
+        if logical == "uuid":
+            return str(value)
+        if logical == "json":
+            return json.dumps(json.loads(value) if isinstance(value, str) else value, sort_keys=True)
+        if kind == "record":
+            return {f["name"]: self.norm(f["type"], value.get(f["name"], f.get("default"))) for f in schema["fields"]}
+        if kind == "array":
+            return [self.norm(schema["items"], v) for v in value]
+        if kind == "map":
+            return {k: self.norm(schema["values"], v) for k, v in value.items()}
+        if kind == "enum":
+            if value in schema["symbols"]:
+                return value
+            return schema["symbols"][schema["json_values"].index(value)]
+        if kind in ("float", "double"):
+            return float(value)
+        return value
+
+
+def check_avro(generated: Path, avro_dir: Path) -> int:
+    count = 0
+    for path, example in examples(generated):
+        topic = example["topic"]
+        schema_json = load(generated / "schemas" / "avro" / f"{topic}.avsc")
+        schema_json.pop("$comment", None)
+        parsed = fastavro.parse_schema(schema_json)
+        datum = (avro_dir / f"{topic}.avro").read_bytes()
+        decoded = fastavro.schemaless_reader(io.BytesIO(datum), parsed)
+        normaliser = Normaliser(schema_json)
+        left = normaliser.norm(schema_json, example["envelope"]["data"])
+        right = normaliser.norm(schema_json, decoded)
+        if left != right:
+            fail(f"{topic}: fastavro decoded {right!r}, the JSON example is {left!r}")
+        count += 1
+    return count
+
+
+def main() -> int:
+    generated, avro_dir = Path(sys.argv[1]), Path(sys.argv[2])
+    validators = check_schemas(generated)
+    print(f"python-jsonschema: {len(validators)} schemas valid against the 2020-12 meta-schema")
+    print(f"python-jsonschema: {check_examples_with_jsonschema(generated, validators)} examples valid (envelope and payload)")
+    print(f"pydantic: {check_pydantic(generated)} examples accepted; invalid variants rejected")
+    print(f"fastavro: {check_avro(generated, avro_dir)} Avro datums decode to their JSON example")
+    for message in failures:
+        print(f"FAIL {message}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

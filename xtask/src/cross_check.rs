@@ -1,0 +1,112 @@
+//! `cargo xtask cross-check`: generated/ checked by Python's and Node's own tools.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const PYTHON_PACKAGES: &[&str] = &[
+    "jsonschema[format-nongpl]>=4.23",
+    "fastavro>=1.9",
+    "pydantic>=2.6,<3",
+    "email-validator>=2",
+];
+
+fn run_command(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    eprintln!("cross-check: {shown}");
+    let status = command
+        .status()
+        .map_err(|err| format!("cannot run {shown}: {err}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|err| format!("{}: {err}", path.display()))?;
+    serde_json::from_str(&text).map_err(|err| format!("{}: {err}", path.display()))
+}
+
+/// Writes the Avro datum of every example's payload to `out/<topic>.avro`.
+fn write_avro(generated: &Path, out: &Path) -> Result<usize, String> {
+    std::fs::create_dir_all(out).map_err(|err| format!("{}: {err}", out.display()))?;
+    let mut count = 0;
+    let examples = generated.join("examples");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&examples)
+        .map_err(|err| format!("{}: {err}", examples.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let example = read_json(&path)?;
+        let topic = example["topic"]
+            .as_str()
+            .ok_or_else(|| format!("{}: no topic", path.display()))?;
+        let schema = read_json(&generated.join(format!("schemas/avro/{topic}.avsc")))?;
+        let bytes = tidings_codegen::avro_datum::encode(&schema, &example["envelope"]["data"])
+            .map_err(|err| format!("{topic}: {err}"))?;
+        std::fs::write(out.join(format!("{topic}.avro")), bytes)
+            .map_err(|err| format!("{}: {err}", out.display()))?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn python(root: &Path, work: &Path) -> Result<(), String> {
+    let venv = work.join("venv");
+    let bin = venv.join("bin");
+    if !bin.join("python").exists() {
+        run_command(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    }
+    run_command(
+        Command::new(bin.join("pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .args(PYTHON_PACKAGES),
+    )?;
+    // pip builds in the source tree; build from a copy so generated/ stays as generated.
+    let package = work.join("python-package");
+    let _ = std::fs::remove_dir_all(&package);
+    copy_dir(&root.join("generated/python"), &package)?;
+    run_command(
+        Command::new(bin.join("pip"))
+            .args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--force-reinstall",
+                "--no-deps",
+            ])
+            .arg(&package),
+    )?;
+    run_command(
+        Command::new(bin.join("python"))
+            .arg(root.join("tests/cross-language/check_python.py"))
+            .arg(root.join("generated"))
+            .arg(work.join("avro")),
+    )
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    let files = tidings_codegen::sync::read_tree(from)
+        .map_err(|err| format!("{}: {err}", from.display()))?;
+    for (path, contents) in files {
+        let target = to.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|err| format!("{}: {err}", parent.display()))?;
+        }
+        std::fs::write(&target, contents).map_err(|err| format!("{}: {err}", target.display()))?;
+    }
+    Ok(())
+}
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let work = root.join("target/cross-language");
+    let count = write_avro(&root.join("generated"), &work.join("avro"))?;
+    eprintln!("cross-check: {count} Avro datums written by apache-avro");
+    python(root, &work)?;
+    Ok(())
+}
