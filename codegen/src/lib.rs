@@ -36,8 +36,16 @@ pub fn generate(
     files.extend(emit::json_schema::emit(model));
     files.extend(emit::avro::emit(model));
     files.extend(emit::examples::emit(model));
-    let types = types::TypeModel::of(model, &emit::json_schema::envelope_schema(model));
+    let envelope = emit::json_schema::envelope_schema(model);
+    let types = types::TypeModel::of(model, &envelope);
     files.extend(emit::python::emit(model, &types)?);
+    files.extend(emit::typescript::emit(model, &types, &envelope)?);
+    files.push(
+        emit::asyncapi::emit(model, &envelope).map_err(|err| emit::Rendering {
+            template: "asyncapi.yaml".into(),
+            message: err.to_string(),
+        })?,
+    );
     let by_path: std::collections::HashMap<&std::path::Path, &str> = files
         .iter()
         .map(|f| (f.path.as_path(), f.contents.as_str()))

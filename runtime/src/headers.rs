@@ -143,6 +143,32 @@ pub enum HeaderError {
 }
 
 impl StandardHeaders {
+    /// JSON Schema (2020-12) of the standard header set as a JSON object of string values, for
+    /// AsyncAPI message headers and for consumers that check headers.
+    pub fn json_schema() -> serde_json::Value {
+        let uuid = |description: &str| serde_json::json!({"type": "string", "format": "uuid", "description": description});
+        serde_json::json!({
+            "type": "object",
+            "description": "The standard headers every tidings record carries; values are UTF-8 strings.",
+            "properties": {
+                names::EVENT_ID: uuid("The envelope's event_id."),
+                names::EVENT_TYPE: {"type": "string", "description": "The envelope's event_type (the topic)."},
+                names::TRACE_ID: {"type": "string", "description": "The envelope's correlation_id, as HuleEdu consumers log it."},
+                names::TRACEPARENT: {
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+                    "description": "W3C trace context from metadata.traceparent; only when present and valid."
+                },
+                names::SCHEMA_VERSION: {"type": "string", "pattern": "^[0-9]+$", "description": "The envelope's schema_version, in decimal."},
+                names::OCCURRED_AT: {"type": "string", "format": "date-time", "description": "The envelope's event_timestamp, as in the body."},
+                names::CONTENT_TYPE: {"type": "string", "const": CONTENT_TYPE_JSON, "description": "Encoding of the record value."},
+                names::CORRELATION_ID: uuid("The envelope's correlation_id."),
+                names::SOURCE_SERVICE: {"type": "string", "description": "The producing service."},
+            },
+            "required": names::ALL.iter().filter(|name| **name != names::TRACEPARENT).collect::<Vec<_>>(),
+        })
+    }
+
     /// The headers of an envelope.
     pub fn from_envelope<T>(envelope: &EventEnvelope<T>) -> Self {
         Self {

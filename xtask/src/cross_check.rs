@@ -103,10 +103,59 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
+const NODE_PACKAGES: &str = r#"{
+  "private": true,
+  "type": "module",
+  "dependencies": {
+    "typescript": "5.9.3",
+    "ajv": "8.20.0",
+    "ajv-formats": "3.0.1",
+    "@asyncapi/parser": "3.6.3"
+  }
+}
+"#;
+
+fn node(root: &Path, work: &Path) -> Result<(), String> {
+    let dir = work.join("node");
+    std::fs::create_dir_all(&dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+    let manifest = dir.join("package.json");
+    if std::fs::read_to_string(&manifest).ok().as_deref() != Some(NODE_PACKAGES) {
+        std::fs::write(&manifest, NODE_PACKAGES)
+            .map_err(|err| format!("{}: {err}", manifest.display()))?;
+    }
+    run_command(Command::new("npm").current_dir(&dir).args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+    ]))?;
+    // Type-check and compile the generated package as its own tsconfig says (strict).
+    let package = dir.join("contracts");
+    let _ = std::fs::remove_dir_all(&package);
+    copy_dir(&root.join("generated/typescript"), &package)?;
+    run_command(
+        Command::new(dir.join("node_modules/.bin/tsc"))
+            .arg("-p")
+            .arg(package.join("tsconfig.json"))
+            .arg("--strict"),
+    )?;
+    let script = dir.join("check_node.mjs");
+    std::fs::copy(root.join("tests/cross-language/check_node.mjs"), &script)
+        .map_err(|err| format!("{}: {err}", script.display()))?;
+    run_command(
+        Command::new("node")
+            .current_dir(&dir)
+            .arg(&script)
+            .arg(root.join("generated"))
+            .arg(package.join("dist")),
+    )
+}
+
 pub fn run(root: &Path) -> Result<(), String> {
     let work = root.join("target/cross-language");
     let count = write_avro(&root.join("generated"), &work.join("avro"))?;
     eprintln!("cross-check: {count} Avro datums written by apache-avro");
     python(root, &work)?;
+    node(root, &work)?;
     Ok(())
 }

@@ -1,10 +1,12 @@
 //! Emitters: pure functions from the [`CatalogModel`](crate::CatalogModel) to files.
 
+pub mod asyncapi;
 pub mod avro;
 pub mod catalog;
 pub mod examples;
 pub mod json_schema;
 pub mod python;
+pub mod typescript;
 
 use serde_json::Value;
 
