@@ -169,16 +169,40 @@ fn description(schema: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn named(name: &str, schema: &Value, found: &mut Found) {
+/// The string values of an enumeration: `enum`, or `oneOf`/`anyOf` of one `const` per value (a
+/// Rust enum whose variants carry doc comments).
+fn enumeration(schema: &Value) -> Option<Vec<String>> {
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        found.enums.entry(name.to_owned()).or_insert_with(|| Enum {
-            name: name.to_owned(),
-            description: description(schema),
-            values: values
+        return Some(
+            values
                 .iter()
                 .filter_map(Value::as_str)
                 .map(str::to_owned)
                 .collect(),
+        );
+    }
+    let branches = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)?;
+    let values: Option<Vec<String>> = branches
+        .iter()
+        .map(|branch| {
+            branch
+                .get("const")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect();
+    values.filter(|v| v.len() > 1)
+}
+
+fn named(name: &str, schema: &Value, found: &mut Found) {
+    if let Some(values) = enumeration(schema) {
+        found.enums.entry(name.to_owned()).or_insert_with(|| Enum {
+            name: name.to_owned(),
+            description: description(schema),
+            values,
         });
         return;
     }
@@ -238,6 +262,9 @@ pub fn ty(schema: &Value) -> Ty {
         let name = reference.rsplit('/').next().unwrap_or(reference);
         return Ty::Named(name.to_owned());
     }
+    if let Some(values) = enumeration(schema) {
+        return Ty::Literals(values);
+    }
     if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
         let nullable = branches
             .iter()
@@ -255,15 +282,6 @@ pub fn ty(schema: &Value) -> Ty {
         } else {
             inner
         };
-    }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        return Ty::Literals(
-            values
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-        );
     }
     let (kind, nullable) = match schema.get("type") {
         Some(Value::String(kind)) => (kind.as_str(), false),

@@ -260,6 +260,11 @@ fn default_argument(field: &Field, types: &TypeModel) -> Option<String> {
             Some(format!("default_factory=lambda: {}", python_value(value)))
         }
         (Some(value), false) => Some(format!("default={}", python_value(value))),
+        // Defaults computed at run time are not in the schema; restore the usual ones.
+        (None, false) if field.ty == Ty::Uuid => Some("default_factory=uuid4".into()),
+        (None, false) if field.ty == Ty::DateTime => {
+            Some("default_factory=lambda: datetime.now(timezone.utc)".into())
+        }
         (None, false) => Some("default=None".into()),
     }
 }

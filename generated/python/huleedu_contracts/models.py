@@ -7,10 +7,10 @@ enforced.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Annotated, Any, Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -615,7 +615,7 @@ class AIFeedbackMetadata(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     model_version: str = Field()
-    generation_timestamp: datetime | None = Field(default=None)
+    generation_timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
     feedback_type: str = Field()
     processing_time_seconds: float | None = Field(default=None)
 
@@ -658,8 +658,8 @@ class BatchFileAddedV1(BaseModel):
     file_upload_id: str = Field(description="Unique identifier for this file upload")
     filename: str = Field(description="Original filename")
     user_id: str = Field(description="User who added the file")
-    correlation_id: UUID | None = Field(default=None)
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4)
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class BatchFileRemovedV1(BaseModel):
@@ -672,8 +672,8 @@ class BatchFileRemovedV1(BaseModel):
     file_upload_id: str = Field(description="File upload identifier to remove")
     filename: str = Field(description="Original filename")
     user_id: str = Field(description="User who removed the file")
-    correlation_id: UUID | None = Field(default=None)
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4)
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class ClassCreatedV1(BaseModel):
@@ -686,8 +686,8 @@ class ClassCreatedV1(BaseModel):
     class_designation: str = Field(description="Class designation name")
     course_codes: list[CourseCode] = Field(description="Associated course codes")
     user_id: str = Field(description="Teacher who created the class")
-    correlation_id: UUID | None = Field(default=None)
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4)
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class ClassUpdatedV1(BaseModel):
@@ -700,8 +700,8 @@ class ClassUpdatedV1(BaseModel):
     class_designation: str | None = Field(default=None, description="Updated class designation name")
     course_codes: list[CourseCode] | None = Field(default=None, description="Updated associated course codes")
     user_id: str = Field(description="Teacher who owns the class")
-    correlation_id: UUID | None = Field(default=None)
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4)
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class ComparisonRequestMetadata(BaseModel):
@@ -853,8 +853,8 @@ File Service simply announces that content has been provisioned for a batch."""
     text_storage_id: str = Field(description="Content Service storage ID for extracted text")
     file_size_bytes: int = Field(description="Size of processed file in bytes")
     content_md5_hash: str | None = Field(default=None, description="MD5 hash of file content")
-    correlation_id: UUID | None = Field(default=None, description="Request correlation ID")
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4, description="Request correlation ID")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class EssayResultV1(BaseModel):
@@ -898,8 +898,8 @@ of individual file uploads through the entire processing pipeline."""
     file_upload_id: str = Field(description="Original upload tracking identifier")
     text_storage_id: str = Field(description="Storage ID of assigned content")
     original_file_name: str = Field(description="Original filename for result display")
-    correlation_id: UUID | None = Field(default=None, description="Request correlation ID")
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4, description="Request correlation ID")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class EssayStudentAssociationUpdatedV1(BaseModel):
@@ -917,8 +917,8 @@ class EssayStudentAssociationUpdatedV1(BaseModel):
     association_method: str = Field(description="Association method: 'parsed' or 'manual'")
     confidence_score: float | None = Field(description="Confidence score for parsed associations")
     created_by_user_id: str = Field(description="User who created the association")
-    correlation_id: UUID | None = Field(default=None)
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4)
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class EventEnvelope(BaseModel):
@@ -926,12 +926,12 @@ class EventEnvelope(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    event_id: UUID | None = Field(default=None, description="Unique id of this event; consumers deduplicate on it.")
+    event_id: UUID = Field(default_factory=uuid4, description="Unique id of this event; consumers deduplicate on it.")
     event_type: str = Field(description="What the payload is. tidings writes the topic, as HuleEdu's `topic_name()` convention does.")
-    event_timestamp: datetime | None = Field(default=None, description="When the event was created.")
+    event_timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="When the event was created.")
     source_service: str = Field(description="The producing service.")
     schema_version: Annotated[int, Field(ge=0)] = Field(default=1, description="Version of the envelope structure (not of the payload).")
-    correlation_id: UUID | None = Field(default=None, description="Ties together the events of one business operation.")
+    correlation_id: UUID = Field(default_factory=uuid4, description="Ties together the events of one business operation.")
     data_schema_uri: str | None = Field(default=None, description="Where the payload's schema can be fetched. Unused by HuleEdu.")
     data: dict[str, Any] = Field(description="The payload.")
     metadata: dict[str, Any] | None = Field(default=None, description="Free-form producer metadata; trace context travels here under `traceparent`.")
@@ -949,8 +949,8 @@ This occurs when more files are uploaded than expected_essay_count for a batch."
     original_file_name: str = Field(description="Original uploaded file name")
     text_storage_id: str = Field(description="Content Service storage ID")
     reason: str = Field(description="Reason for excess content (e.g., 'NO_AVAILABLE_SLOT')")
-    correlation_id: UUID | None = Field(default=None, description="Request correlation ID")
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4, description="Request correlation ID")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class ExtractionMetadata(BaseModel):
@@ -1181,7 +1181,7 @@ before pipeline execution. It triggers teacher notifications and API Gateway 402
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     batch_id: str = Field(description="ID of the batch whose pipeline was denied")
     user_id: str = Field(description="User who requested the pipeline")
     org_id: str | None = Field(default=None, description="Organization ID (if applicable)")
@@ -1190,7 +1190,7 @@ before pipeline execution. It triggers teacher notifications and API Gateway 402
     required_credits: int = Field(description="Total credits required for the pipeline")
     available_credits: int = Field(description="Credits currently available")
     resource_breakdown: dict[str, int] | None = Field(default=None, description="Breakdown of required resources by type (e.g., {'cj_comparison': 45, 'ai_feedback': 10})")
-    denied_at: datetime | None = Field(default=None, description="When the denial occurred")
+    denied_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="When the denial occurred")
 
 
 class ProcessingSummary(BaseModel):
@@ -1250,14 +1250,14 @@ Notes:
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     user_id: str = Field(description="User who owns the workload")
     org_id: str | None = Field(default=None, description="Organization, if applicable")
     resource_type: str = Field(description="Billable metric (e.g., \"cj_comparison\", \"ai_feedback_generation\")")
     quantity: Annotated[int, Field(ge=0)] = Field(description="Number of resources consumed")
     service_name: str = Field(description="Producing service name")
     processing_id: str = Field(description="Internal job or processing ID for tracing")
-    consumed_at: datetime | None = Field(default=None, description="Timestamp of consumption")
+    consumed_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Timestamp of consumption")
 
 
 class SpellcheckMetricsV1(BaseModel):
@@ -1351,7 +1351,7 @@ class StudentAssociationConfirmation(BaseModel):
     confidence_score: float = Field(description="Match confidence score 0.0-1.0")
     validation_method: AssociationValidationMethod = Field(description="How the association was validated")
     validated_by: str | None = Field(description="User ID if human validated, None for timeout/auto")
-    validated_at: datetime | None = Field(default=None, description="When the association was validated")
+    validated_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="When the association was validated")
 
 
 class StudentCreatedV1(BaseModel):
@@ -1366,8 +1366,8 @@ class StudentCreatedV1(BaseModel):
     student_email: str | None = Field(description="Student email address")
     class_ids: list[str] = Field(description="Associated class identifiers")
     created_by_user_id: str = Field(description="User who created the student")
-    correlation_id: UUID | None = Field(default=None)
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4)
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class StudentUpdatedV1(BaseModel):
@@ -1383,8 +1383,8 @@ class StudentUpdatedV1(BaseModel):
     add_class_ids: list[str] | None = Field(default=None, description="Class IDs added to student")
     remove_class_ids: list[str] | None = Field(default=None, description="Class IDs removed from student")
     updated_by_user_id: str = Field(description="User who updated the student")
-    correlation_id: UUID | None = Field(default=None)
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4)
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class SubjectRefV1(BaseModel):
@@ -1417,7 +1417,7 @@ before emitting this event. WebSocket service trusts the teacher_id provided."""
     correlation_id: str = Field(description="Links to originating internal event")
     batch_id: str | None = Field(default=None, description="Related batch if applicable")
     class_id: str | None = Field(default=None, description="Related class if applicable")
-    timestamp: datetime | None = Field(default=None)
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class TokenUsage(BaseModel):
@@ -1466,7 +1466,7 @@ event that goes to ELS for state tracking."""
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     batch_id: str = Field(description="BOS batch ID")
     cj_assessment_job_id: str = Field(description="Internal CJ batch ID")
     assignment_id: Annotated[str, Field(max_length=100)] | None = Field(default=None, description="Assignment identifier for this assessment batch, if available")
@@ -1476,7 +1476,7 @@ event that goes to ELS for state tracking."""
     model_version: str | None = Field(default=None, description="Model version if applicable")
     essay_results: list[EssayResultV1] = Field(description="List of student essay assessment results using typed validation")
     assessment_metadata: AssessmentMetadata = Field(default_factory=lambda: AssessmentMetadata.model_validate({}), description="Additional assessment context")
-    assessed_at: datetime | None = Field(default=None)
+    assessed_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class CreditBalanceChangedV1(BaseModel):
@@ -1519,7 +1519,7 @@ class EssayValidationError(BaseModel):
     essay_id: str = Field(description="Essay ID that failed validation")
     file_name: str = Field(description="Original file name that failed")
     error_detail: ErrorDetail = Field(description="Structured error detail using HuleEdu error handling")
-    failed_at: datetime | None = Field(default=None, description="When the validation failure occurred")
+    failed_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="When the validation failure occurred")
 
 
 class EssayValidationFailedV1(BaseModel):
@@ -1540,8 +1540,8 @@ validation prevents files from reaching content storage."""
     validation_error_code: FileValidationErrorCode = Field(description="Specific validation error code from FileValidationErrorCode enum")
     validation_error_detail: ErrorDetail = Field(description="Structured error detail with context")
     file_size_bytes: int = Field(description="Size of the failed file for metrics and analysis")
-    correlation_id: UUID | None = Field(default=None, description="Request correlation ID")
-    timestamp: datetime | None = Field(default=None, description="Validation failure timestamp")
+    correlation_id: UUID = Field(default_factory=uuid4, description="Request correlation ID")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Validation failure timestamp")
 
 
 class GrammarAnalysis(BaseModel):
@@ -1732,7 +1732,7 @@ to Phase 2 pipeline processing with proper student attribution."""
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     batch_id: str = Field(description="Batch identifier")
     class_id: str = Field(description="Class identifier where associations were validated")
     course_code: CourseCode = Field(description="Course code for the batch (e.g., SV1, ENG5) - needed for downstream processing")
@@ -1809,7 +1809,7 @@ See: libs/common_core/docs/error-patterns.md"""
     entity_id: str = Field(description="ID of entity being processed (batch_id, essay_id, etc.)")
     entity_type: str = Field(description="Entity type (batch, essay, job, etc.)")
     parent_id: str | None = Field(default=None, description="Parent entity ID if hierarchical")
-    timestamp: datetime | None = Field(default=None, description="Metadata creation timestamp UTC")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Metadata creation timestamp UTC")
     processing_stage: ProcessingStage | None = Field(default=None, description="Current processing stage (PENDING, PROCESSING, COMPLETED, FAILED, etc.)")
     started_at: datetime | None = Field(default=None, description="Processing start timestamp UTC")
     completed_at: datetime | None = Field(default=None, description="Processing completion timestamp UTC")
@@ -1852,7 +1852,7 @@ class ValidationTimeoutProcessedV1(BaseModel):
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     batch_id: str = Field(description="Batch identifier")
     user_id: str = Field(description="Teacher/user ID")
     timeout_hours: int = Field(description="Configured timeout period in hours")
@@ -1860,7 +1860,7 @@ class ValidationTimeoutProcessedV1(BaseModel):
     guest_essays: list[str] = Field(description="Essay IDs treated as GUEST (low confidence or no match)")
     guest_class_created: bool = Field(description="Whether a guest class was created")
     guest_class_id: str | None = Field(default=None, description="Created guest class ID")
-    processing_timestamp: datetime | None = Field(default=None)
+    processing_timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class AIFeedbackResultDataV1(BaseModel):
@@ -1875,7 +1875,7 @@ stored elsewhere if applicable."""
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
     system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
     feedback_details: AIFeedbackMetadata = Field(description="Metadata and summary details about the generated AI feedback.")
@@ -1896,7 +1896,7 @@ can be fetched via the CJ Assessment or RAS query APIs."""
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
     system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
     batch_id: str = Field()
@@ -1933,8 +1933,8 @@ Flow for REGULAR batches (class_id exists):
     course_code: CourseCode = Field(description="Course code for language detection")
     user_id: str = Field(description="User who owns this batch")
     essays_for_processing: list[EssayProcessingInputRefV1] = Field(description="All provisioned essays with content references - used by BOS for GUEST batches")
-    correlation_id: UUID | None = Field(default=None, description="Request correlation ID")
-    timestamp: datetime | None = Field(default=None)
+    correlation_id: UUID = Field(default_factory=uuid4, description="Request correlation ID")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 class BatchEssaysReady(BaseModel):
@@ -2024,7 +2024,7 @@ Flow:
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
     system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
     batch_id: str = Field(description="Batch identifier")
@@ -2046,7 +2046,7 @@ The 'event_name' should be ProcessingEvent.BATCH_NLP_PROCESSING_REQUESTED."""
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     essays_to_process: list[EssayProcessingInputRefV1] = Field(description="List of essays to analyze with their text storage references")
     language: str = Field(description="Language code for processing (e.g., 'en', 'sv')")
     batch_id: str = Field(description="Batch identifier for tracking")
@@ -2061,7 +2061,7 @@ class BatchNlpProcessingRequestedV2(BaseModel):
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     essays_to_process: list[EssayProcessingInputRefV1] = Field(description="List of essays to analyze with their text storage references")
     language: str = Field(description="Language code for processing (e.g., 'en', 'sv')")
     batch_id: str = Field(description="Batch identifier for tracking")
@@ -2112,7 +2112,7 @@ can be fetched via the RAS query API."""
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
     system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
     batch_id: str = Field()
@@ -2133,7 +2133,7 @@ class BatchServiceAIFeedbackInitiateCommandDataV1(BaseModel):
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     essays_to_process: list[EssayProcessingInputRefV1] = Field()
     language: str = Field()
     course_code: CourseCode = Field()
@@ -2151,7 +2151,7 @@ class BatchServiceCJAssessmentInitiateCommandDataV1(BaseModel):
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     essays_to_process: list[EssayProcessingInputRefV1] = Field()
     language: str = Field()
     course_code: CourseCode = Field()
@@ -2169,7 +2169,7 @@ class BatchServiceNLPInitiateCommandDataV1(BaseModel):
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     essays_to_process: list[EssayProcessingInputRefV1] = Field()
     language: str = Field()
 
@@ -2183,7 +2183,7 @@ class BatchServiceNLPInitiateCommandDataV2(BaseModel):
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     essays_to_process: list[EssayProcessingInputRefV1] = Field()
     language: str = Field()
     student_prompt_ref: StorageReferenceMetadata | None = Field(default=None)
@@ -2214,7 +2214,7 @@ REGULAR batches reach this state after student associations are confirmed."""
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     essays_to_process: list[EssayProcessingInputRefV1] = Field()
     language: str = Field()
 
@@ -2242,7 +2242,7 @@ Note: GUEST batches never receive this command - they skip student matching enti
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     essays_to_process: list[EssayProcessingInputRefV1] = Field()
     class_id: str = Field()
     course_code: CourseCode = Field()
@@ -2271,7 +2271,7 @@ Note: This is a Phase 1 event - occurs BEFORE batch readiness for REGULAR batche
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     batch_id: str = Field(description="Batch identifier")
     essays_to_process: list[EssayProcessingInputRefV1] = Field(description="All essays in batch requiring student matching")
     class_id: str = Field(description="Class ID for roster lookup")
@@ -2291,7 +2291,7 @@ in BatchEssaysReady success events."""
     batch_id: str = Field(description="Batch identifier")
     failed_essays: list[EssayValidationError] = Field(description="List of essays that failed validation with structured error details")
     error_summary: BatchErrorSummary = Field(description="Summary of errors for observability and metrics")
-    correlation_id: UUID | None = Field(default=None, description="Request correlation ID")
+    correlation_id: UUID = Field(default_factory=uuid4, description="Request correlation ID")
     metadata: SystemProcessingMetadata = Field(description="Processing metadata")
 
 
@@ -2308,7 +2308,7 @@ Business data (rankings, scores, grade projections) goes to RAS via AssessmentRe
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
     system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
     cj_assessment_job_id: str = Field()
@@ -2324,7 +2324,7 @@ class CJAssessmentFailedV1(BaseModel):
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
     system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
     cj_assessment_job_id: str = Field()
@@ -2341,7 +2341,7 @@ via the API Gateway, and consumed by the Batch Orchestrator Service (BOS)."""
 
     batch_id: Annotated[str, Field(min_length=1, max_length=255)] = Field(description="The unique identifier of the target batch.")
     requested_pipeline: Annotated[str, Field(min_length=1, max_length=100)] = Field(description="The final pipeline the user wants to run (e.g., 'ai_feedback',\n'cj_assessment').")
-    client_correlation_id: UUID | None = Field(default=None, description="Client-provided correlation ID for request tracking.")
+    client_correlation_id: UUID = Field(default_factory=uuid4, description="Client-provided correlation ID for request tracking.")
     user_id: Annotated[str, Field(min_length=1, max_length=255)] = Field(description="The ID of the authenticated user who owns this batch.")
     is_retry: bool = Field(default=False, description="Flag indicating this is a user-initiated retry request.")
     retry_reason: Annotated[str, Field(max_length=500)] | None = Field(default=None, description="Optional user-provided reason for the retry.")
@@ -2367,7 +2367,7 @@ text_storage_id references, which BOS uses to initiate the next phase."""
     phase_status: BatchStatus = Field(description="Overall status of the phase completion. Must be a BatchStatus enum value (e.g., BatchStatus.COMPLETED_SUCCESSFULLY, BatchStatus.COMPLETED_WITH_FAILURES, BatchStatus.FAILED_CRITICALLY)")
     processed_essays: list[EssayProcessingInputRefV1] = Field(description="List of essays that successfully completed this phase, with updated text_storage_id references for the next phase")
     failed_essay_ids: list[str] = Field(description="List of essay IDs that failed during this phase and should not be included in subsequent phases")
-    correlation_id: UUID | None = Field(default=None, description="Correlation ID for tracking related events across services")
+    correlation_id: UUID = Field(default_factory=uuid4, description="Correlation ID for tracking related events across services")
 
 
 class EditorRevisionCompletedV1(BaseModel):
@@ -2384,7 +2384,7 @@ service under `ai_editor_revision_text`."""
     entity_id: str | None = Field(default=None, description="The essay.")
     entity_type: str | None = Field(default=None, description="Kind of entity (`essay`).")
     parent_id: str | None = Field(default=None, description="The essay's batch.")
-    timestamp: datetime | None = Field(default=None, description="When the event was created.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="When the event was created.")
     status: EntityStatus = Field(description="`editor_revision_success` or `editor_revision_failed`.")
     system_metadata: SystemProcessingMetadata = Field(description="Operational context of this event's creation.")
     essay_id: str = Field(description="The revised essay; the partition key.")
@@ -2401,7 +2401,7 @@ class ElsCjAssessmentRequestV1(BaseModel):
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     system_metadata: SystemProcessingMetadata = Field()
     essays_for_cj: list[EssayProcessingInputRefV1] = Field()
     language: str = Field()
@@ -2422,7 +2422,7 @@ class EssayLifecycleSpellcheckRequestV1(BaseModel):
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
     system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
     text_storage_id: str = Field()
@@ -2465,7 +2465,7 @@ Note: This is a Phase 2 event - part of the post-readiness text analysis flow.""
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     essay_id: str = Field(description="Essay identifier")
     text_storage_id: str = Field(description="Storage ID of essay content")
     nlp_metrics: NlpMetrics = Field(description="Basic text metrics from spaCy analysis")
@@ -2515,7 +2515,7 @@ ProcessingEvent.ESSAY_SPELLCHECK_COMPLETED.value
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
     system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
     original_text_storage_id: str = Field(description="Storage ID of the original text that was spellchecked.")
@@ -2537,7 +2537,7 @@ Contains full business results from spellcheck processing."""
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
     system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
     batch_id: str = Field(description="Batch identifier for explicit context")
@@ -2576,7 +2576,7 @@ Note: This is a Phase 1 event - part of the pre-readiness student matching flow.
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
     entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
     parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime | None = Field(default=None, description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     batch_id: str = Field(description="Batch identifier")
     class_id: str = Field(description="Class ID for which matching was performed")
     course_code: CourseCode = Field(description="Course code for the batch")

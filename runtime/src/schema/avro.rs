@@ -98,7 +98,7 @@ impl Converter<'_> {
         }
         for keyword in ["anyOf", "oneOf"] {
             if let Some(branches) = object.get(keyword).and_then(Value::as_array) {
-                return self.union(branches, path, name);
+                return self.union(branches, object, path, name);
             }
         }
         if let Some(Value::Array(values)) = object.get("enum") {
@@ -288,12 +288,36 @@ impl Converter<'_> {
     fn union(
         &mut self,
         branches: &[Value],
+        object: &serde_json::Map<String, Value>,
         path: &str,
         name: &str,
     ) -> Result<Converted, SchemaError> {
         let is_null = |branch: &Value| branch.get("type").and_then(Value::as_str) == Some("null");
         let non_null: Vec<&Value> = branches.iter().filter(|b| !is_null(b)).collect();
         let nullable = non_null.len() < branches.len();
+        // A Rust enum whose variants carry doc comments: `oneOf` of one `const` (or one-value
+        // `enum`) per variant. That is an enumeration.
+        let constants: Option<Vec<Value>> = non_null
+            .iter()
+            .map(|branch| {
+                branch.get("const").cloned().or_else(|| {
+                    match branch
+                        .get("enum")
+                        .and_then(Value::as_array)
+                        .map(Vec::as_slice)
+                    {
+                        Some([only]) => Some(only.clone()),
+                        _ => None,
+                    }
+                })
+            })
+            .collect();
+        if let Some(constants) = constants.filter(|c| c.len() > 1 && c.iter().all(Value::is_string))
+        {
+            let mut converted = self.enumeration(&constants, object, path, name)?;
+            converted.nullable |= nullable;
+            return Ok(converted);
+        }
         match non_null.as_slice() {
             [single] => {
                 let inner = self.convert_inner(single, path, name)?;
