@@ -371,9 +371,10 @@ pub fn emit(model: &CatalogModel, types: &TypeModel) -> Result<Vec<GeneratedFile
         render(&format!("python/{package}/__init__.py"), INIT, &context)?,
         render(&format!("python/{package}/models.py"), MODELS, &context)?,
         render(&format!("python/{package}/events.py"), EVENTS, &context)?,
+        // PEP 561 marker: type checkers read only whether it says `partial`.
         GeneratedFile {
             path: format!("python/{package}/py.typed").into(),
-            contents: String::new(),
+            contents: format!("# {}\n", header(&model.catalogue)),
         },
     ])
 }
