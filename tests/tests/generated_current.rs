@@ -47,10 +47,12 @@ fn an_edited_contract_makes_the_output_stale() {
         .map(|s| (s.path.clone(), s.staleness))
         .collect();
     let next = released().revisions(topic).len() + 1;
-    // The schema file changes, and the history gains the new schema as its next revision.
+    // The schema file changes, the history gains the new schema as its next revision, and every
+    // output that carries descriptions follows: the AsyncAPI document and both packages.
     assert_eq!(
         summary,
         [
+            (PathBuf::from("asyncapi.yaml"), Staleness::Outdated),
             (
                 PathBuf::from(format!("history/{topic}/{next:04}.avsc")),
                 Staleness::Missing
@@ -60,7 +62,19 @@ fn an_edited_contract_makes_the_output_stale() {
                 Staleness::Missing
             ),
             (
+                PathBuf::from("python/huleedu_contracts/models.py"),
+                Staleness::Outdated
+            ),
+            (
                 PathBuf::from(format!("schemas/json/{topic}.json")),
+                Staleness::Outdated
+            ),
+            (
+                PathBuf::from("typescript/src/schemas.ts"),
+                Staleness::Outdated
+            ),
+            (
+                PathBuf::from("typescript/src/types.ts"),
                 Staleness::Outdated
             ),
         ],

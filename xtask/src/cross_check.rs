@@ -56,11 +56,11 @@ fn write_avro(generated: &Path, out: &Path) -> Result<usize, String> {
 }
 
 fn python(root: &Path, work: &Path) -> Result<(), String> {
+    // A fresh virtual environment every run: the package must install from nothing.
     let venv = work.join("venv");
     let bin = venv.join("bin");
-    if !bin.join("python").exists() {
-        run_command(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
-    }
+    let _ = std::fs::remove_dir_all(&venv);
+    run_command(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
     run_command(
         Command::new(bin.join("pip"))
             .args(["install", "--quiet", "--disable-pip-version-check"])
