@@ -40,14 +40,18 @@ pub struct DeadRow {
 impl Outbox {
     /// Pending and dead row counts, and the age of the oldest pending row.
     pub async fn depth(&self, pool: &PgPool) -> Result<Depth, OutboxError> {
-        let (pending, dead, oldest): (i64, i64, Option<f64>) = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'dead'), \
-                    extract(epoch FROM now() - min(created_at) FILTER (WHERE state = 'pending'))::float8 \
-             FROM {} WHERE state <> 'published'",
-            self.qualified_table()
-        )))
-        .fetch_one(pool)
-        .await?;
+        // Each part reads a partial index, never the published rows: the oldest pending row is
+        // the pending row with the lowest id (ids follow insertion order).
+        let (pending, dead, oldest): (i64, i64, Option<f64>) =
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT (SELECT count(*) FROM {t} WHERE state = 'pending'), \
+                    (SELECT count(*) FROM {t} WHERE state = 'dead'), \
+                    (SELECT extract(epoch FROM now() - created_at)::float8 FROM {t} \
+                      WHERE state = 'pending' ORDER BY id LIMIT 1)",
+                t = self.qualified_table()
+            )))
+            .fetch_one(pool)
+            .await?;
         Ok(Depth {
             pending,
             dead,

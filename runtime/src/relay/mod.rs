@@ -31,6 +31,7 @@ mod backoff;
 mod lease;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
@@ -194,6 +195,26 @@ pub struct RelayStats {
     pub batches: u64,
 }
 
+/// Counts kept while the relay runs, readable through [`RelayHandle::stats`].
+#[derive(Debug, Default)]
+struct LiveStats {
+    published: AtomicU64,
+    failed: AtomicU64,
+    dead: AtomicU64,
+    batches: AtomicU64,
+}
+
+impl LiveStats {
+    fn snapshot(&self) -> RelayStats {
+        RelayStats {
+            published: self.published.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+            dead: self.dead.load(Ordering::Relaxed),
+            batches: self.batches.load(Ordering::Relaxed),
+        }
+    }
+}
+
 /// Builds a [`Relay`].
 #[derive(Debug)]
 #[must_use]
@@ -255,6 +276,7 @@ impl RelayBuilder {
             config: self.config,
             producer,
             statements,
+            live: Arc::default(),
         })
     }
 }
@@ -266,6 +288,7 @@ pub struct Relay {
     config: RelayConfig,
     producer: FutureProducer,
     statements: Statements,
+    live: Arc<LiveStats>,
 }
 
 impl std::fmt::Debug for Relay {
@@ -284,6 +307,7 @@ pub struct RelayHandle {
     dispatch: mpsc::UnboundedSender<Vec<i64>>,
     wake: Arc<Notify>,
     task: JoinHandle<RelayStats>,
+    live: Arc<LiveStats>,
 }
 
 /// Hands freshly committed rows to a relay in the same process, so they are published at once
@@ -316,6 +340,12 @@ impl RelayHandle {
         Dispatcher {
             dispatch: self.dispatch.clone(),
         }
+    }
+
+    /// What the relay has done so far: rows acknowledged, failed attempts, dead rows, batches.
+    /// Reading it costs no database work.
+    pub fn stats(&self) -> RelayStats {
+        self.live.snapshot()
     }
 
     /// Makes the relay claim at once.
@@ -438,12 +468,14 @@ impl Relay {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let (dispatch, dispatch_rx) = mpsc::unbounded_channel();
         let wake = Arc::new(Notify::new());
+        let live = self.live.clone();
         let task = tokio::spawn(self.run(shutdown_rx, dispatch_rx, wake.clone()));
         RelayHandle {
             shutdown,
             dispatch,
             wake,
             task,
+            live,
         }
     }
 
@@ -602,6 +634,7 @@ impl Relay {
             return Ok(None);
         }
         stats.batches += 1;
+        self.live.batches.fetch_add(1, Ordering::Relaxed);
         metrics::histogram!(names::OUTBOX_BATCH_SIZE).record(rows.len() as f64);
         let started = Instant::now();
         let mut pending = Vec::with_capacity(rows.len());
@@ -728,6 +761,13 @@ impl Relay {
         stats.published += acked.len() as u64;
         stats.failed += failures.len() as u64;
         stats.dead += dead;
+        self.live
+            .published
+            .fetch_add(acked.len() as u64, Ordering::Relaxed);
+        self.live
+            .failed
+            .fetch_add(failures.len() as u64, Ordering::Relaxed);
+        self.live.dead.fetch_add(dead, Ordering::Relaxed);
         metrics::counter!(names::OUTBOX_PUBLISHED_TOTAL).increment(acked.len() as u64);
         metrics::counter!(names::OUTBOX_FAILED_TOTAL).increment(failures.len() as u64);
         metrics::counter!(names::OUTBOX_DEAD_TOTAL).increment(dead);
