@@ -326,6 +326,9 @@ async fn corrupt_rows_go_dead_with_a_clear_error_while_the_others_flow() {
         .collect();
     outbox.enqueue_batch(&mut tx, &good).await.unwrap();
     tx.commit().await.unwrap();
+    let before = outbox.depth(&db.pool).await.unwrap();
+    assert_eq!((before.pending, before.dead), (52, 0));
+    assert!(before.oldest_pending_age.is_some());
 
     let relay = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
         .preset(Environment::Testing)
@@ -351,7 +354,12 @@ async fn corrupt_rows_go_dead_with_a_clear_error_while_the_others_flow() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
+    let live = relay.stats();
     let stats = relay.shutdown().await.unwrap();
+    assert_eq!(live, stats, "live counters match the final ones");
+    let after = outbox.depth(&db.pool).await.unwrap();
+    assert_eq!((after.pending, after.dead), (0, 2));
+    assert_eq!(after.oldest_pending_age, None);
     println!(
         "corrupt rows: {} good records received; dead: {:?}; relay {stats:?}",
         received.len(),
