@@ -13,7 +13,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, SubsecRound, Timelike, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An instant in UTC with microsecond precision.
@@ -63,7 +63,23 @@ impl From<DateTime<Utc>> for Timestamp {
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let micros = self.0.timestamp_subsec_micros();
-        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S"))?;
+        let (date, time) = (self.0.date_naive(), self.0.time());
+        if (0..=9999).contains(&date.year()) && time.nanosecond() < 1_000_000_000 {
+            // Written field by field: chrono's `format` parses its pattern on every call, and
+            // every envelope and header set writes timestamps.
+            write!(
+                f,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                date.year(),
+                date.month(),
+                date.day(),
+                time.hour(),
+                time.minute(),
+                time.second()
+            )?;
+        } else {
+            write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S"))?;
+        }
         if micros != 0 {
             write!(f, ".{micros:06}")?;
         }

@@ -41,7 +41,6 @@ pub(crate) mod migrate;
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde_json::Value;
 use sqlx::{AssertSqlSafe, PgConnection, SqlStr};
 use uuid::Uuid;
 
@@ -244,7 +243,8 @@ pub(crate) struct PreparedRow {
     pub topic: &'static str,
     pub partition_key: String,
     pub key_shard: i16,
-    pub headers: Value,
+    /// `[[name, value], ...]`, serialized when bound.
+    pub headers: sqlx::types::Json<Vec<(&'static str, String)>>,
     pub payload: Vec<u8>,
 }
 
@@ -341,14 +341,13 @@ impl Outbox {
             .record(started.elapsed().as_secs_f64());
 
         let serialize = |source| OutboxError::Serialize { topic, source };
-        // Validation needs the value as JSON; without it, serialize straight to the bytes.
-        let payload = if self.inner.validate {
-            let value = serde_json::to_value(envelope).map_err(serialize)?;
-            validate_value::<T>(&value["data"])?;
-            serde_json::to_vec(&value).map_err(serialize)?
-        } else {
-            serde_json::to_vec(envelope).map_err(serialize)?
-        };
+        // The bytes come straight from the typed envelope; validation reads the payload as a
+        // JSON value, built only when validation is on.
+        if self.inner.validate {
+            let data = serde_json::to_value(&envelope.data).map_err(serialize)?;
+            validate_value::<T>(&data)?;
+        }
+        let payload = serde_json::to_vec(envelope).map_err(serialize)?;
         if payload.len() > self.inner.size_cap {
             return Err(OutboxError::PayloadTooLarge {
                 topic,
@@ -373,12 +372,7 @@ impl Outbox {
             topic,
             key_shard: key_shard(&partition_key),
             partition_key,
-            headers: Value::Array(
-                headers
-                    .into_iter()
-                    .map(|(k, v)| Value::from(vec![k.to_owned(), v]))
-                    .collect(),
-            ),
+            headers: sqlx::types::Json(headers),
             payload,
         })
     }
