@@ -84,3 +84,88 @@ fn every_emitter_matches_its_snapshot() {
         insta::assert_snapshot!(name, file.contents);
     }
 }
+
+mod check_schemas {
+    use super::*;
+    use tidings_codegen::check::{Baseline, CheckInput, Finding, Severity, check_schemas};
+    use tidings_codegen::compat::Policy;
+    use tidings_codegen::source::SourceIndex;
+
+    fn baseline(model: &CatalogModel) -> Baseline {
+        Baseline {
+            files: tidings_codegen::generate(model, &History::default())
+                .expect("templates render")
+                .into_iter()
+                .map(|f| (f.path.display().to_string(), f.contents))
+                .collect(),
+        }
+    }
+
+    fn run(model: &CatalogModel, baseline: &Baseline) -> Vec<Finding> {
+        check_schemas(&CheckInput {
+            model,
+            baseline,
+            drift: &[],
+            sources: &SourceIndex::default(),
+            policy: Policy::Strict,
+        })
+        .expect("baseline reads")
+    }
+
+    fn codes(findings: &[Finding], severity: Severity) -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .map(|f| f.code.clone())
+            .collect()
+    }
+
+    fn model() -> CatalogModel {
+        CatalogModel::of::<DemoEventPayload>("Demo").expect("fixture contracts build")
+    }
+
+    #[test]
+    fn an_unchanged_catalogue_is_clean() {
+        let model = model();
+        let findings = run(&model, &baseline(&model));
+        assert!(
+            codes(&findings, Severity::Error).is_empty(),
+            "{findings:#?}"
+        );
+        assert!(codes(&findings, Severity::Warning).is_empty());
+    }
+
+    #[test]
+    fn a_new_major_version_is_a_new_topic_not_a_break() {
+        let released = model();
+        let mut next = model();
+        next.events[0].topic = "demo.essay.scored.v2".into();
+        next.events[0].version = 2;
+        // The new major version may break with the old one.
+        next.events[0].json_schema["properties"]["score"]["type"] = "string".into();
+        let findings = run(&next, &baseline(&released));
+        assert_eq!(
+            codes(&findings, Severity::Error),
+            Vec::<String>::new(),
+            "{findings:#?}"
+        );
+        assert!(codes(&findings, Severity::Notice).contains(&"NEW_TOPIC".to_owned()));
+    }
+
+    #[test]
+    fn a_renamed_topic_a_changed_key_and_a_removed_event_are_errors() {
+        let released = model();
+        let mut next = model();
+        next.events[0].topic = "demo.essay.graded.v1".into();
+        next.events[0].key = "origin.model".into();
+        next.events.remove(1);
+        let findings = run(&next, &baseline(&released));
+        let errors = codes(&findings, Severity::Error);
+        for code in ["TOPIC_CHANGED", "KEY_CHANGED", "EVENT_REMOVED"] {
+            assert!(
+                errors.contains(&code.to_owned()),
+                "{code} missing: {findings:#?}"
+            );
+        }
+    }
+}
