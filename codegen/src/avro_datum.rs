@@ -6,13 +6,13 @@
 //! value is not an Avro name), `null` the `null` branch of a union, and a value that is not a string
 //! under a `string` schema (a documented untyped field, `logicalType: json`) its JSON text.
 
-use std::collections::HashMap;
-
 use apache_avro::Schema as Avro;
 use apache_avro::types::Value as Datum;
 use serde_json::Value;
 use tidings::schema::JSON_VALUES_KEY;
 use tidings::time::Timestamp;
+
+use crate::compat::avro::AvroSchema;
 
 /// A value that does not fit the schema.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,11 +35,11 @@ pub enum DatumError {
 
 /// The Avro binary encoding (a single datum, no container) of `value` under `schema`.
 pub fn encode(schema: &Value, value: &Value) -> Result<Vec<u8>, DatumError> {
-    let parsed = Avro::parse(schema).map_err(|err| DatumError::Schema(err.to_string()))?;
-    let mut named = HashMap::new();
-    index(&parsed, &mut named);
-    let datum = Converter { named: &named }.convert(&parsed, value, "")?;
-    apache_avro::to_avro_datum(&parsed, datum).map_err(|err| DatumError::Write(err.to_string()))
+    let schema =
+        AvroSchema::from_value(schema).map_err(|err| DatumError::Schema(err.to_string()))?;
+    let datum = Converter { schema: &schema }.convert(schema.root(), value, "")?;
+    apache_avro::to_avro_datum(schema.root(), datum)
+        .map_err(|err| DatumError::Write(err.to_string()))
 }
 
 /// Decodes a datum written by [`encode`], for round-trip checks.
@@ -49,29 +49,8 @@ pub fn decode(schema: &Value, bytes: &[u8]) -> Result<Datum, DatumError> {
         .map_err(|err| DatumError::Write(err.to_string()))
 }
 
-fn index(schema: &Avro, named: &mut HashMap<String, Avro>) {
-    match schema {
-        Avro::Record(record) => {
-            named.insert(record.name.fullname(None), schema.clone());
-            for field in &record.fields {
-                index(&field.schema, named);
-            }
-        }
-        Avro::Enum(e) => {
-            named.insert(e.name.fullname(None), schema.clone());
-        }
-        Avro::Fixed(f) => {
-            named.insert(f.name.fullname(None), schema.clone());
-        }
-        Avro::Array(array) => index(&array.items, named),
-        Avro::Map(map) => index(&map.types, named),
-        Avro::Union(union) => union.variants().iter().for_each(|v| index(v, named)),
-        _ => {}
-    }
-}
-
 struct Converter<'a> {
-    named: &'a HashMap<String, Avro>,
+    schema: &'a AvroSchema,
 }
 
 fn mismatch(path: &str, message: impl Into<String>) -> DatumError {
@@ -87,11 +66,10 @@ fn mismatch(path: &str, message: impl Into<String>) -> DatumError {
 
 impl Converter<'_> {
     fn convert(&self, schema: &Avro, value: &Value, path: &str) -> Result<Datum, DatumError> {
-        let schema = match schema {
-            Avro::Ref { name } => self
-                .named
-                .get(&name.fullname(None))
-                .ok_or_else(|| mismatch(path, format!("unknown named type {}", name.name)))?,
+        let schema = match self.schema.deref(schema) {
+            Avro::Ref { name } => {
+                return Err(mismatch(path, format!("unknown named type {}", name.name)));
+            }
             other => other,
         };
         Ok(match (schema, value) {

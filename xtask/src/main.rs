@@ -211,10 +211,10 @@ fn run_test_binary(binary: &str, cargo_flags: &[&str], args: &[String]) -> ExitC
 }
 
 fn generate(check: bool, out: PathBuf) -> ExitCode {
-    let model = match CatalogModel::of::<ProcessingEventPayload>("HuleEdu") {
+    let model = match model() {
         Ok(model) => model,
-        Err(err) => {
-            eprintln!("error: cannot build the schemas: {err}");
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };

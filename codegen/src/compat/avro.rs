@@ -35,7 +35,12 @@ impl AvroSchema {
     pub fn parse_str(text: &str) -> Result<Self, CompatError> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|err| CompatError::Syntax(err.to_string()))?;
-        let root = Avro::parse(&value).map_err(|err| CompatError::Invalid {
+        Self::from_value(&value)
+    }
+
+    /// Parses an `.avsc` document already read as JSON.
+    pub fn from_value(value: &serde_json::Value) -> Result<Self, CompatError> {
+        let root = Avro::parse(value).map_err(|err| CompatError::Invalid {
             format: SchemaFormat::Avro,
             message: err.to_string(),
         })?;
@@ -44,7 +49,13 @@ impl AvroSchema {
         Ok(Self { root, named })
     }
 
-    fn deref<'a>(&'a self, schema: &'a Avro) -> &'a Avro {
+    /// The parsed schema.
+    pub(crate) fn root(&self) -> &Avro {
+        &self.root
+    }
+
+    /// `schema`, or the named type it refers to.
+    pub(crate) fn deref<'a>(&'a self, schema: &'a Avro) -> &'a Avro {
         match schema {
             Avro::Ref { name } => self
                 .named

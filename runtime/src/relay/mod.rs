@@ -489,7 +489,6 @@ impl Relay {
         let lock_class = lock_class(self.outbox.qualified_table());
         let mut leases = ShardLeasesHandle::new(&self.pool, lock_class, relay_id);
         let mut listener = None;
-        let mut stats = RelayStats::default();
         let mut idle = self.config.idle_floor;
         let mut next_lease_refresh = Instant::now();
         let mut next_cleanup = Instant::now() + self.config.cleanup_interval;
@@ -504,7 +503,7 @@ impl Relay {
             if Instant::now() >= next_lease_refresh {
                 // Shards may move during a refresh: nothing of ours may be in flight then.
                 if let Some(batch) = in_flight.take()
-                    && let Err(err) = self.settle(batch, &mut stats).await
+                    && let Err(err) = self.settle(batch).await
                 {
                     tracing::warn!(error = %err, "a batch could not be marked; it will be sent again");
                 }
@@ -536,10 +535,10 @@ impl Relay {
             let next = if owned.is_empty() {
                 Ok(None)
             } else {
-                self.claim_and_send(&owned, &ids, &mut stats).await
+                self.claim_and_send(&owned, &ids).await
             };
             let settled = match in_flight.take() {
-                Some(previous) => self.settle(previous, &mut stats).await,
+                Some(previous) => self.settle(previous).await,
                 None => Ok(()),
             };
             match (next, settled) {
@@ -582,13 +581,13 @@ impl Relay {
             }
         }
         if let Some(last) = in_flight.take()
-            && let Err(err) = self.settle(last, &mut stats).await
+            && let Err(err) = self.settle(last).await
         {
             tracing::warn!(error = %err, "the last batch could not be marked; it will be sent again");
         }
         let _ = self.producer.flush(self.config.message_timeout);
         leases.0.release().await;
-        stats
+        self.live.snapshot()
     }
 
     async fn listen(&self) -> Option<PgListener> {
@@ -611,7 +610,6 @@ impl Relay {
         &self,
         owned: &[i16],
         priority: &[i64],
-        stats: &mut RelayStats,
     ) -> Result<Option<InFlight>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let rows: Vec<ClaimedRow> = if priority.is_empty() {
@@ -633,7 +631,6 @@ impl Relay {
             tx.rollback().await?;
             return Ok(None);
         }
-        stats.batches += 1;
         self.live.batches.fetch_add(1, Ordering::Relaxed);
         metrics::histogram!(names::OUTBOX_BATCH_SIZE).record(rows.len() as f64);
         let started = Instant::now();
@@ -692,7 +689,7 @@ impl Relay {
     /// Waits for a batch's acknowledgements, marks its rows (published, or failed with backoff,
     /// or dead) and commits.
     #[tracing::instrument(name = "relay.publish", skip_all, fields(rows = batch.rows.len()))]
-    async fn settle(&self, batch: InFlight, stats: &mut RelayStats) -> Result<(), sqlx::Error> {
+    async fn settle(&self, batch: InFlight) -> Result<(), sqlx::Error> {
         let InFlight {
             mut tx,
             rows,
@@ -758,9 +755,6 @@ impl Relay {
         }
         tx.commit().await?;
 
-        stats.published += acked.len() as u64;
-        stats.failed += failures.len() as u64;
-        stats.dead += dead;
         self.live
             .published
             .fetch_add(acked.len() as u64, Ordering::Relaxed);

@@ -855,16 +855,16 @@ impl Differ<'_> {
                     )]
                 }
             }
-            Additional::Schema(covering) => {
-                let mut changes = self.compare(old, covering, at);
-                let difference = if all_compatible(&changes) {
-                    Difference::PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                } else {
-                    Difference::PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                };
-                changes.push(self.change(difference, at.clone(), format!("`{name}` removed")));
-                changes
-            }
+            Additional::Schema(covering) => self.covered(
+                old,
+                covering,
+                at,
+                [
+                    Difference::PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    Difference::PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                ],
+                format!("`{name}` removed"),
+            ),
         }
     }
 
@@ -910,13 +910,16 @@ impl Differ<'_> {
             }
             Additional::Forbidden => vec![unopen(self)],
             Additional::Schema(covering) => {
-                let mut changes = self.compare(covering, new, at);
-                let difference = if all_compatible(&changes) {
-                    Difference::PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                } else {
-                    Difference::PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                };
-                changes.push(self.change(difference, at.clone(), ""));
+                let mut changes = self.covered(
+                    covering,
+                    new,
+                    at,
+                    [
+                        Difference::PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                        Difference::PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    ],
+                    String::new(),
+                );
                 changes.push(unopen(self));
                 changes
             }
@@ -1013,6 +1016,26 @@ impl Differ<'_> {
         changes
     }
 
+    /// A property or item judged by a partially open content model: compares `writer` with
+    /// `reader` and adds `covered` when the reader accepts everything, else `not_covered`.
+    fn covered(
+        &mut self,
+        writer: NodeId,
+        reader: NodeId,
+        at: &SchemaPath,
+        [covered, not_covered]: [Difference; 2],
+        detail: String,
+    ) -> Vec<Change> {
+        let mut changes = self.compare(writer, reader, at);
+        let difference = if all_compatible(&changes) {
+            covered
+        } else {
+            not_covered
+        };
+        changes.push(self.change(difference, at.clone(), detail));
+        changes
+    }
+
     fn item_removed(
         &mut self,
         old: NodeId,
@@ -1034,16 +1057,16 @@ impl Differ<'_> {
                 };
                 vec![self.change(difference, at.clone(), "")]
             }
-            Additional::Schema(covering) => {
-                let mut changes = self.compare(old, covering, at);
-                let difference = if all_compatible(&changes) {
-                    Difference::ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                } else {
-                    Difference::ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                };
-                changes.push(self.change(difference, at.clone(), ""));
-                changes
-            }
+            Additional::Schema(covering) => self.covered(
+                old,
+                covering,
+                at,
+                [
+                    Difference::ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    Difference::ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                ],
+                String::new(),
+            ),
         }
     }
 
@@ -1064,16 +1087,16 @@ impl Differ<'_> {
                 at.clone(),
                 "",
             )],
-            Additional::Schema(covering) => {
-                let mut changes = self.compare(covering, new, at);
-                let difference = if all_compatible(&changes) {
-                    Difference::ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                } else {
-                    Difference::ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                };
-                changes.push(self.change(difference, at.clone(), ""));
-                changes
-            }
+            Additional::Schema(covering) => self.covered(
+                covering,
+                new,
+                at,
+                [
+                    Difference::ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    Difference::ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                ],
+                String::new(),
+            ),
         }
     }
 }
