@@ -218,6 +218,84 @@ async fn oversize_and_invalid_events_are_typed_errors_that_write_nothing() {
     assert_eq!(seqs, [(2,)]);
 }
 
+/// The `seq` of every row in the table, in id order.
+async fn seqs_in_table(pool: &sqlx::PgPool) -> Vec<i32> {
+    sqlx::query_as::<_, (i32,)>(
+        "SELECT (convert_from(payload, 'UTF8')::jsonb #>> '{data,seq}')::int FROM tidings_outbox ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(seq,)| seq)
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_batch_is_written_whole_in_order_or_not_at_all() {
+    let (db, _kafka, outbox) = setup(&[]).await;
+    let batch = |from: u32| -> Vec<_> { (from..from + 100).map(|seq| tick("k", seq)).collect() };
+
+    // A bad event anywhere (in the part written first, in the rest, last) writes nothing of
+    // its batch, and the transaction goes on.
+    let mut tx = db.pool.begin().await.unwrap();
+    let kept = batch(0);
+    let written = outbox.enqueue_batch(&mut tx, &kept).await.unwrap();
+    assert_eq!(written.len(), 100);
+    assert!(written.iter().all(|row| row.inserted));
+    assert!(
+        written.windows(2).all(|pair| pair[0].id < pair[1].id),
+        "ids follow the batch order"
+    );
+    let events: Vec<_> = written.iter().map(|row| row.event_id).collect();
+    let expected: Vec<_> = kept.iter().map(|e| e.event_id).collect();
+    assert_eq!(events, expected);
+    for bad in [0, 5, 19, 20, 50, 99] {
+        let mut envelopes = batch(1000);
+        envelopes[bad].data.note = "n".repeat(65);
+        match outbox.enqueue_batch(&mut tx, &envelopes).await {
+            Err(OutboxError::Invalid(err)) => {
+                assert_eq!(err.violations()[0].rule, "maxLength", "bad event {bad}");
+            }
+            other => panic!("expected Invalid for bad event {bad}, got {other:?}"),
+        }
+    }
+    // A too-large event in the first part is refused before anything is sent.
+    let mut envelopes = batch(2000);
+    envelopes[1].source_service = "s".repeat(2 * 1024 * 1024);
+    assert!(matches!(
+        outbox.enqueue_batch(&mut tx, &envelopes).await,
+        Err(OutboxError::PayloadTooLarge { .. })
+    ));
+    // Re-enqueueing events that are already there reports their rows, inserting nothing.
+    let mut again = batch(3000);
+    again[3] = kept[3].clone();
+    again[60] = kept[60].clone();
+    let rewritten = outbox.enqueue_batch(&mut tx, &again).await.unwrap();
+    for at in [3, 60] {
+        assert_eq!(rewritten[at].event_id, kept[at].event_id);
+        assert_eq!(
+            (rewritten[at].id, rewritten[at].inserted),
+            (written[at].id, false)
+        );
+    }
+    assert_eq!(rewritten.iter().filter(|row| row.inserted).count(), 98);
+    tx.commit().await.unwrap();
+    let seqs = seqs_in_table(&db.pool).await;
+    let expected: Vec<i32> = (0..100)
+        .chain((3000..3100).filter(|seq| *seq != 3003 && *seq != 3060))
+        .collect();
+    assert_eq!(seqs, expected);
+
+    // Outside a transaction the batch is one statement: a bad last event leaves nothing behind.
+    let mut conn = db.pool.acquire().await.unwrap();
+    let mut envelopes = batch(4000);
+    envelopes[99].data.note = "n".repeat(65);
+    assert!(outbox.enqueue_batch(&mut conn, &envelopes).await.is_err());
+    outbox.enqueue_batch(&mut conn, &batch(5000)).await.unwrap();
+    assert_eq!(seqs_in_table(&db.pool).await.len(), 198 + 100);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dual_pair_shares_correlation_id_and_key_in_one_transaction() {
     let thin: SpellcheckPhaseCompletedV1 = example("SpellcheckPhaseCompletedV1");

@@ -48,13 +48,17 @@ use crate::envelope::EventEnvelope;
 use crate::event::{Event, ThinEvent};
 use crate::headers::StandardHeaders;
 use crate::metrics as names;
-use crate::validate::{ValidationError, validate_value};
+use crate::validate::{Recorded, ValidationError, to_vec_recorded, validate_recorded_envelope};
 
 pub use admin::{DeadRow, Depth};
 pub use ident::{InvalidIdent, SqlIdent};
 
 /// Number of key shards. A row's shard is FNV-1a(partition key) mod this; relays lease shards.
 pub const KEY_SHARDS: i16 = 64;
+
+/// Batches at least this large are written in two statements inside a transaction, so that checking
+/// the later events overlaps writing the first ones (see [`Outbox::enqueue_batch`]).
+pub const OVERLAP_MIN_BATCH: usize = 16;
 
 /// Default payload size above which a warning metric is raised.
 pub const DEFAULT_SIZE_TARGET: usize = 100 * 1024;
@@ -140,7 +144,10 @@ struct Inner {
     validate: bool,
     size_target: usize,
     size_cap: usize,
+    /// Rows with a topic each.
     insert: SqlStr,
+    /// Rows of one topic, bound once.
+    insert_topic: SqlStr,
     insert_one: SqlStr,
 }
 
@@ -212,6 +219,13 @@ impl OutboxBuilder {
              RETURNING id, event_id"
         ))
         .into_sql_str();
+        let insert_topic = AssertSqlSafe(format!(
+            "INSERT INTO {qualified} (event_id, event_type, topic, partition_key, key_shard, headers, payload) \
+             SELECT e, t, $3, k, s, h, p FROM UNNEST($1::uuid[], $2::text[], $4::text[], $5::int2[], $6::jsonb[], $7::bytea[]) AS u(e, t, k, s, h, p) \
+             ON CONFLICT (event_id) DO NOTHING \
+             RETURNING id, event_id"
+        ))
+        .into_sql_str();
         let insert_one = AssertSqlSafe(format!(
             "INSERT INTO {qualified} (event_id, event_type, topic, partition_key, key_shard, headers, payload) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING RETURNING id, event_id"
@@ -227,6 +241,7 @@ impl OutboxBuilder {
                 size_target: self.size_target,
                 size_cap: self.size_cap,
                 insert,
+                insert_topic,
                 insert_one,
             }),
         })
@@ -234,6 +249,12 @@ impl OutboxBuilder {
 }
 
 use sqlx::SqlSafeStr as _;
+
+/// A multi-row insert with its parameters already encoded.
+struct Statement {
+    sql: SqlStr,
+    arguments: sqlx::postgres::PgArguments,
+}
 
 /// One envelope, serialized and checked, ready to insert.
 #[derive(Debug, Clone)]
@@ -281,26 +302,104 @@ impl Outbox {
         envelope: &EventEnvelope<T>,
     ) -> Result<Enqueued, OutboxError> {
         let row = self.prepare(envelope, None)?;
-        let mut written = self.insert(conn, vec![row]).await?;
-        Ok(written.remove(0))
+        self.insert_one(conn, row).await
     }
 
-    /// Writes several events of one type inside the caller's transaction, in one statement. Every
-    /// envelope is checked before anything is written.
+    /// Writes several events of one type inside the caller's transaction. Every envelope is
+    /// checked; if one fails, the call returns its error and leaves nothing of the batch in the
+    /// table, with the transaction still usable.
+    ///
+    /// Inside a transaction, a batch of [`OVERLAP_MIN_BATCH`] or more is written in two statements
+    /// so that checking the later events overlaps the database writing the first fifth; should a
+    /// later event fail its check, the rows already written are deleted again before the error is
+    /// returned. On a connection outside a transaction the batch is one statement, so it is
+    /// written whole or not at all.
     #[tracing::instrument(name = "outbox.enqueue_batch", skip_all, fields(topic = T::TOPIC, count = envelopes.len()))]
     pub async fn enqueue_batch<T: Event>(
         &self,
         conn: &mut PgConnection,
         envelopes: &[EventEnvelope<T>],
     ) -> Result<Vec<Enqueued>, OutboxError> {
-        if envelopes.is_empty() {
-            return Ok(Vec::new());
+        use sqlx::Connection as _;
+
+        if envelopes.len() < OVERLAP_MIN_BATCH || !conn.is_in_transaction() {
+            let rows = envelopes
+                .iter()
+                .map(|envelope| self.prepare(envelope, None))
+                .collect::<Result<Vec<_>, _>>()?;
+            return self.insert(conn, &rows).await;
         }
-        let rows = envelopes
+        // The database takes several times longer to write a row than this side takes to
+        // serialize and check one: a fifth of the batch keeps it busy while the rest is prepared.
+        let (head, tail) = envelopes.split_at(envelopes.len() / 5);
+        let mut head_rows = Vec::with_capacity(head.len());
+        let mut head_tapes = Vec::with_capacity(head.len());
+        for envelope in head {
+            let (row, recorded) = self.serialize(envelope, None)?;
+            head_rows.push(row);
+            head_tapes.push(recorded);
+        }
+        let (written, rest) = {
+            let mut insert = std::pin::pin!(self.insert(conn, &head_rows));
+            // The first poll sends the statement. While the database writes the first rows, they
+            // are checked here, and the rest of the batch is serialized, checked and encoded.
+            let sent = std::future::poll_fn(|cx| {
+                std::task::Poll::Ready(std::future::Future::poll(insert.as_mut(), cx))
+            })
+            .await;
+            let rest = head_rows
+                .iter()
+                .zip(head_tapes)
+                .try_for_each(|(row, recorded)| Self::check::<T>(row, recorded))
+                .and_then(|()| {
+                    let rows = tail
+                        .iter()
+                        .map(|envelope| self.prepare(envelope, None))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let statement = self.statement(&rows)?;
+                    Ok((rows, statement))
+                });
+            let written = match sent {
+                std::task::Poll::Ready(written) => written?,
+                std::task::Poll::Pending => insert.await?,
+            };
+            (written, rest)
+        };
+        match rest {
+            Ok((rows, statement)) => {
+                let mut written = written;
+                written.extend(self.execute(conn, &rows, statement).await?);
+                Ok(written)
+            }
+            Err(err) => {
+                self.withdraw(conn, &written).await?;
+                Err(err)
+            }
+        }
+    }
+
+    /// Deletes the rows a failed batch had already written.
+    async fn withdraw(
+        &self,
+        conn: &mut PgConnection,
+        written: &[Enqueued],
+    ) -> Result<(), OutboxError> {
+        let ids: Vec<i64> = written
             .iter()
-            .map(|envelope| self.prepare(envelope, None))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.insert(conn, rows).await
+            .filter(|row| row.inserted)
+            .map(|row| row.id)
+            .collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {} WHERE id = ANY($1)",
+            self.inner.qualified
+        )))
+        .bind(&ids)
+        .execute(conn)
+        .await?;
+        Ok(())
     }
 
     /// Writes a thin/rich pair in one statement inside the caller's transaction. Both envelopes
@@ -321,16 +420,42 @@ impl Outbox {
         }
         let thin_row = self.prepare(thin, None)?;
         let rich_row = self.prepare(rich, Some(thin_row.partition_key.clone()))?;
-        let mut written = self.insert(conn, vec![thin_row, rich_row]).await?;
-        let rich_written = written.remove(1);
-        Ok((written.remove(0), rich_written))
+        let written = self.insert(conn, &[thin_row, rich_row]).await?;
+        match written.as_slice() {
+            [thin, rich] => Ok((*thin, *rich)),
+            _ => Err(OutboxError::Database(sqlx::Error::Protocol(format!(
+                "the outbox reported {} rows for a pair",
+                written.len()
+            )))),
+        }
     }
 
+    /// Serializes and checks one envelope.
     pub(crate) fn prepare<T: Event>(
         &self,
         envelope: &EventEnvelope<T>,
         key_override: Option<String>,
     ) -> Result<PreparedRow, OutboxError> {
+        let (row, recorded) = self.serialize(envelope, key_override)?;
+        Self::check::<T>(&row, recorded)?;
+        Ok(row)
+    }
+
+    /// Validates a serialized row against its event's schema, when validation is on (then the
+    /// serialization recorded the tape the validator reads).
+    fn check<T: Event>(row: &PreparedRow, recorded: Option<Recorded>) -> Result<(), OutboxError> {
+        match recorded {
+            Some(recorded) => Ok(validate_recorded_envelope::<T>(&row.payload, recorded)?),
+            None => Ok(()),
+        }
+    }
+
+    /// Serializes one envelope and checks its size; the schema check is left to [`Self::check`].
+    fn serialize<T: Event>(
+        &self,
+        envelope: &EventEnvelope<T>,
+        key_override: Option<String>,
+    ) -> Result<(PreparedRow, Option<Recorded>), OutboxError> {
         let topic = T::TOPIC;
         let started = Instant::now();
         let partition_key = match key_override {
@@ -341,13 +466,14 @@ impl Outbox {
             .record(started.elapsed().as_secs_f64());
 
         let serialize = |source| OutboxError::Serialize { topic, source };
-        // The bytes come straight from the typed envelope; validation reads the payload as a
-        // JSON value, built only when validation is on.
-        if self.inner.validate {
-            let data = serde_json::to_value(&envelope.data).map_err(serialize)?;
-            validate_value::<T>(&data)?;
-        }
-        let payload = serde_json::to_vec(envelope).map_err(serialize)?;
+        // Validation reads the very bytes that are stored, through the tape recorded while
+        // writing them.
+        let (payload, recorded) = if self.inner.validate {
+            let (payload, recorded) = to_vec_recorded(envelope).map_err(serialize)?;
+            (payload, Some(recorded))
+        } else {
+            (serde_json::to_vec(envelope).map_err(serialize)?, None)
+        };
         if payload.len() > self.inner.size_cap {
             return Err(OutboxError::PayloadTooLarge {
                 topic,
@@ -366,7 +492,7 @@ impl Outbox {
             );
         }
         let headers = StandardHeaders::from_envelope(envelope).to_pairs();
-        Ok(PreparedRow {
+        let row = PreparedRow {
             event_id: envelope.event_id,
             event_type: envelope.event_type.clone(),
             topic,
@@ -374,54 +500,97 @@ impl Outbox {
             partition_key,
             headers: sqlx::types::Json(headers),
             payload,
-        })
+        };
+        Ok((row, recorded))
     }
 
+    /// Writes `rows` in one statement (two or more) or as one row.
     async fn insert(
         &self,
         conn: &mut PgConnection,
-        mut rows: Vec<PreparedRow>,
+        rows: &[PreparedRow],
     ) -> Result<Vec<Enqueued>, OutboxError> {
-        if rows.len() == 1
-            && let Some(row) = rows.pop()
-        {
-            return self
-                .insert_one(conn, row)
-                .await
-                .map(|written| vec![written]);
+        match rows {
+            [] => Ok(Vec::new()),
+            [row] => Ok(vec![self.insert_one(conn, row.clone()).await?]),
+            _ => {
+                let statement = self.statement(rows)?;
+                self.execute(conn, rows, statement).await
+            }
         }
-        let count = rows.len();
-        let mut event_ids = Vec::with_capacity(count);
-        let mut event_types = Vec::with_capacity(count);
-        let mut topics = Vec::with_capacity(count);
-        let mut keys = Vec::with_capacity(count);
-        let mut shards = Vec::with_capacity(count);
-        let mut headers = Vec::with_capacity(count);
-        let mut payloads = Vec::with_capacity(count);
-        for row in rows {
-            event_ids.push(row.event_id);
-            event_types.push(row.event_type);
-            topics.push(row.topic);
-            keys.push(row.partition_key);
-            shards.push(row.key_shard);
-            headers.push(row.headers);
-            payloads.push(row.payload);
-        }
-        let inserted: Vec<(i64, Uuid)> = sqlx::query_as(self.inner.insert.clone())
-            .bind(&event_ids)
-            .bind(&event_types)
-            .bind(&topics)
-            .bind(&keys)
-            .bind(&shards)
-            .bind(&headers)
-            .bind(&payloads)
+    }
+
+    /// The multi-row insert of `rows`, its parameters encoded.
+    fn statement(&self, rows: &[PreparedRow]) -> Result<Statement, OutboxError> {
+        use sqlx::Arguments as _;
+
+        let encode = |err| OutboxError::Database(sqlx::Error::Encode(err));
+        let one_topic = rows
+            .first()
+            .map(|first| first.topic)
+            .filter(|topic| rows.iter().all(|row| row.topic == *topic));
+        let mut arguments = sqlx::postgres::PgArguments::default();
+        arguments
+            .add(rows.iter().map(|row| row.event_id).collect::<Vec<_>>())
+            .map_err(encode)?;
+        arguments
+            .add(
+                rows.iter()
+                    .map(|row| row.event_type.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(encode)?;
+        let sql = match one_topic {
+            Some(topic) => {
+                arguments.add(topic).map_err(encode)?;
+                self.inner.insert_topic.clone()
+            }
+            None => {
+                arguments
+                    .add(rows.iter().map(|row| row.topic).collect::<Vec<_>>())
+                    .map_err(encode)?;
+                self.inner.insert.clone()
+            }
+        };
+        arguments
+            .add(
+                rows.iter()
+                    .map(|row| row.partition_key.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(encode)?;
+        arguments
+            .add(rows.iter().map(|row| row.key_shard).collect::<Vec<_>>())
+            .map_err(encode)?;
+        arguments
+            .add(rows.iter().map(|row| &row.headers).collect::<Vec<_>>())
+            .map_err(encode)?;
+        arguments
+            .add(
+                rows.iter()
+                    .map(|row| row.payload.as_slice())
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(encode)?;
+        Ok(Statement { sql, arguments })
+    }
+
+    /// Runs a multi-row insert of `rows` and reports every row, in order.
+    async fn execute(
+        &self,
+        conn: &mut PgConnection,
+        rows: &[PreparedRow],
+        statement: Statement,
+    ) -> Result<Vec<Enqueued>, OutboxError> {
+        let inserted: Vec<(i64, Uuid)> = sqlx::query_as_with(statement.sql, statement.arguments)
             .fetch_all(&mut *conn)
             .await?;
         metrics::counter!(names::OUTBOX_ENQUEUED_TOTAL).increment(inserted.len() as u64);
         // Duplicates (same event id already enqueued) are not returned by the insert; report them
         // with the id of the existing row.
-        let mut result = Vec::with_capacity(count);
-        for event_id in event_ids {
+        let mut result = Vec::with_capacity(rows.len());
+        for row in rows {
+            let event_id = row.event_id;
             match inserted.iter().find(|(_, id)| *id == event_id) {
                 Some((id, _)) => result.push(Enqueued {
                     id: *id,

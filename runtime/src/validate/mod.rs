@@ -5,15 +5,24 @@
 //! Each event type's validator is compiled once and cached for the life of the process. Formats
 //! (`email`, `uuid`, `date-time`) are asserted, as pydantic does for `EmailStr`, `UUID` and
 //! `datetime`.
+//!
+//! Serialized payloads are validated in place ([`validate_json`]): the bytes are read into a flat
+//! tape whose strings point into them, which costs a fraction of building a `serde_json::Value`.
 
-use std::any::TypeId;
+mod tape;
+
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock, RwLock};
 
+use jsonschema::json::{Json, SerdeJson};
 use serde_json::Value;
 
 use crate::event::Event;
+#[cfg(feature = "postgres")]
+pub(crate) use tape::{Recorded, to_vec_recorded};
+use tape::{Tape, TapeJson};
 
 /// One broken constraint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +65,14 @@ pub enum ValidationError {
         /// serde_json's message.
         message: String,
     },
+    /// The bytes given to [`validate_json`] are not one JSON document.
+    #[error("{event} payload is not valid JSON: {message}; pass the serialized payload itself")]
+    NotJson {
+        /// Dotted event name.
+        event: &'static str,
+        /// The parser's message, with line and column.
+        message: String,
+    },
     /// The event's own schema does not compile; a bug in the contract, not in the value.
     #[error("the JSON Schema of {event} does not compile: {message}")]
     Schema {
@@ -84,17 +101,19 @@ fn join(violations: &[Violation]) -> String {
         .join("; ")
 }
 
-type Cache = RwLock<HashMap<TypeId, Arc<jsonschema::Validator>>>;
+type Cache = RwLock<HashMap<(TypeId, TypeId), Arc<dyn Any + Send + Sync>>>;
 
-fn validator<T: Event>() -> Result<Arc<jsonschema::Validator>, ValidationError> {
+/// The compiled validator of `T`'s schema for instances in representation `F`.
+fn validator<T: Event, F: Json>() -> Result<Arc<jsonschema::Validator<F>>, ValidationError> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Cache::default);
-    let key = TypeId::of::<T>();
-    if let Some(found) = cache.read().ok().and_then(|map| map.get(&key).cloned()) {
+    let key = (TypeId::of::<T>(), TypeId::of::<F>());
+    let cached = cache.read().ok().and_then(|map| map.get(&key).cloned());
+    if let Some(found) = cached.and_then(|any| any.downcast::<jsonschema::Validator<F>>().ok()) {
         return Ok(found);
     }
     let schema = (T::DESCRIPTOR.json_schema)();
-    let compiled = jsonschema::options()
+    let compiled = jsonschema::options_for::<F>()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
         .build(&schema)
@@ -109,20 +128,56 @@ fn validator<T: Event>() -> Result<Arc<jsonschema::Validator>, ValidationError> 
     Ok(compiled)
 }
 
-/// Checks an already serialized payload of event `T`.
-pub fn validate_value<T: Event>(value: &Value) -> Result<(), ValidationError> {
-    let validator = validator::<T>()?;
-    if validator.is_valid(value) {
+/// Runs `validator` on `instance`; on failure, collects every broken constraint.
+fn check<'i, T: Event, F: Json>(
+    validator: &'i jsonschema::Validator<F>,
+    instance: F::Node<'i>,
+) -> Result<(), ValidationError> {
+    if validator.is_valid(instance.clone()) {
         return Ok(());
     }
     let mut violations = Vec::new();
-    for error in validator.iter_errors(value) {
+    for error in validator.iter_errors(instance) {
         flatten(&error, &mut violations);
     }
     Err(ValidationError::Invalid {
         event: T::NAME,
         violations,
     })
+}
+
+/// Checks an already built JSON value of a payload of event `T`.
+pub fn validate_value<T: Event>(value: &Value) -> Result<(), ValidationError> {
+    check::<T, SerdeJson>(&*validator::<T, SerdeJson>()?, value)
+}
+
+/// Checks a serialized payload of event `T`, reading the bytes in place.
+pub fn validate_json<T: Event>(payload: &[u8]) -> Result<(), ValidationError> {
+    let tape = Tape::parse(payload).map_err(|err| ValidationError::NotJson {
+        event: T::NAME,
+        message: err.to_string(),
+    })?;
+    check::<T, TapeJson>(&*validator::<T, TapeJson>()?, tape.root())
+}
+
+/// Checks the `data` member of an envelope of event `T` serialized by [`to_vec_recorded`].
+#[cfg(feature = "postgres")]
+pub(crate) fn validate_recorded_envelope<T: Event>(
+    envelope: &[u8],
+    recorded: Recorded,
+) -> Result<(), ValidationError> {
+    let not_json = |message: String| ValidationError::NotJson {
+        event: T::NAME,
+        message,
+    };
+    let tape = recorded
+        .tape(envelope)
+        .map_err(|err| not_json(err.to_string()))?;
+    let data = tape
+        .root()
+        .member("data")
+        .ok_or_else(|| not_json("the envelope has no `data` member".into()))?;
+    check::<T, TapeJson>(&*validator::<T, TapeJson>()?, data)
 }
 
 /// Adds the violations of `error` to `out`. An `anyOf`/`oneOf` failure is replaced by the errors of
@@ -165,9 +220,22 @@ fn flatten(error: &jsonschema::ValidationError<'_>, out: &mut Vec<Violation>) {
 
 /// Checks a payload of event `T`.
 pub fn validate<T: Event>(event: &T) -> Result<(), ValidationError> {
-    let value = serde_json::to_value(event).map_err(|err| ValidationError::Serialize {
+    to_vec_validated(event).map(drop)
+}
+
+/// Serializes a payload of event `T` to JSON, as `serde_json::to_vec` does, and checks it on the
+/// way: the validator reads a tape recorded while the bytes were written, so the check costs a
+/// fraction of reading them back.
+pub fn to_vec_validated<T: Event>(event: &T) -> Result<Vec<u8>, ValidationError> {
+    let serialize = |message: String| ValidationError::Serialize {
         event: T::NAME,
-        message: err.to_string(),
-    })?;
-    validate_value::<T>(&value)
+        message,
+    };
+    let (bytes, recorded) =
+        tape::to_vec_recorded(event).map_err(|err| serialize(err.to_string()))?;
+    let tape = recorded
+        .tape(&bytes)
+        .map_err(|err| serialize(err.to_string()))?;
+    check::<T, TapeJson>(&*validator::<T, TapeJson>()?, tape.root())?;
+    Ok(bytes)
 }
