@@ -1047,6 +1047,11 @@ mod tests {
             nested: Vec<Vec<Option<u8>>>,
             tuple: (i8, char, &'a str),
             text: &'a str,
+            #[serde(serialize_with = "displayed")]
+            shown: &'a str,
+        }
+        fn displayed<S: serde::Serializer>(value: &&str, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_str(&format_args!("<{value}>\n"))
         }
         mod serde_bytes_as_seq {
             pub(super) fn serialize<S: serde::Serializer>(
@@ -1070,6 +1075,7 @@ mod tests {
             nested: vec![vec![], vec![None, Some(3)], vec![]],
             tuple: (-8, '\u{1F600}', "tab\there\u{7}\\ é"),
             text: "",
+            shown: "collected \"via\" Display",
         });
         for value in [
             json!(null),
