@@ -14,6 +14,7 @@ use tidings_tests::{TestKafka, TestPostgres};
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
 #[event(name = "test.metric", topic = "tidings.test.metric.v1", version = 1, key = key)]
 struct Measured {
+    #[schemars(length(max = 8))]
     key: String,
     padding: String,
 }
@@ -44,6 +45,21 @@ async fn enqueue_and_relay_record_their_metrics() {
             padding: "p".repeat(2000),
         },
     );
+    // A batch that fails its checks part-way counts nothing, though its first rows were written
+    // (and withdrawn) before the failure was found.
+    let mut failing: Vec<_> = (0..40)
+        .map(|i| {
+            EventEnvelope::new(
+                "svc",
+                Measured {
+                    key: format!("k{i}"),
+                    padding: String::new(),
+                },
+            )
+        })
+        .collect();
+    failing[30].data.key = "a key that is too long".into();
+    assert!(outbox.enqueue_batch(&mut tx, &failing).await.is_err());
     outbox
         .enqueue_batch(&mut tx, &[small, large])
         .await

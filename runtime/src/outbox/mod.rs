@@ -339,8 +339,9 @@ impl Outbox {
             head_rows.push(row);
             head_tapes.push(recorded);
         }
+        let head_statement = self.statement(&head_rows)?;
         let (written, rest) = {
-            let mut insert = std::pin::pin!(self.insert(conn, &head_rows));
+            let mut insert = std::pin::pin!(self.execute(conn, &head_rows, head_statement));
             // The first poll sends the statement. While the database writes the first rows, they
             // are checked here, and the rest of the batch is serialized, checked and encoded.
             let sent = std::future::poll_fn(|cx| {
@@ -369,6 +370,7 @@ impl Outbox {
             Ok((rows, statement)) => {
                 let mut written = written;
                 written.extend(self.execute(conn, &rows, statement).await?);
+                count_inserted(&written);
                 Ok(written)
             }
             Err(err) => {
@@ -515,7 +517,9 @@ impl Outbox {
             [row] => Ok(vec![self.insert_one(conn, row.clone()).await?]),
             _ => {
                 let statement = self.statement(rows)?;
-                self.execute(conn, rows, statement).await
+                let written = self.execute(conn, rows, statement).await?;
+                count_inserted(&written);
+                Ok(written)
             }
         }
     }
@@ -575,7 +579,8 @@ impl Outbox {
         Ok(Statement { sql, arguments })
     }
 
-    /// Runs a multi-row insert of `rows` and reports every row, in order.
+    /// Runs a multi-row insert of `rows` and reports every row, in order. Counting them in the
+    /// metrics is the caller's job: rows of a batch that fails later are withdrawn.
     async fn execute(
         &self,
         conn: &mut PgConnection,
@@ -585,7 +590,6 @@ impl Outbox {
         let inserted: Vec<(i64, Uuid)> = sqlx::query_as_with(statement.sql, statement.arguments)
             .fetch_all(&mut *conn)
             .await?;
-        metrics::counter!(names::OUTBOX_ENQUEUED_TOTAL).increment(inserted.len() as u64);
         // Duplicates (same event id already enqueued) are not returned by the insert; report them
         // with the id of the existing row.
         let mut result = Vec::with_capacity(rows.len());
@@ -657,6 +661,12 @@ impl Outbox {
         .await?;
         Ok(id)
     }
+}
+
+/// Adds the rows a call wrote to the enqueued counter.
+fn count_inserted(written: &[Enqueued]) {
+    let inserted = written.iter().filter(|row| row.inserted).count();
+    metrics::counter!(names::OUTBOX_ENQUEUED_TOTAL).increment(inserted as u64);
 }
 
 /// The shard of a partition key: FNV-1a (32 bit) of its UTF-8 bytes, mod [`KEY_SHARDS`]. Stable
