@@ -679,6 +679,7 @@ impl<'a> TapeNode<'a> {
     }
 
     /// The member `name` of an object.
+    #[cfg(any(feature = "postgres", test))]
     pub(crate) fn member(&self, name: &str) -> Option<TapeNode<'a>> {
         let object = self.as_object()?;
         object
