@@ -302,7 +302,7 @@ impl Outbox {
         envelope: &EventEnvelope<T>,
     ) -> Result<Enqueued, OutboxError> {
         let row = self.prepare(envelope, None)?;
-        self.insert_one(conn, row).await
+        self.insert_one(conn, &row).await
     }
 
     /// Writes several events of one type inside the caller's transaction. Every envelope is
@@ -514,7 +514,7 @@ impl Outbox {
     ) -> Result<Vec<Enqueued>, OutboxError> {
         match rows {
             [] => Ok(Vec::new()),
-            [row] => Ok(vec![self.insert_one(conn, row.clone()).await?]),
+            [row] => Ok(vec![self.insert_one(conn, row).await?]),
             _ => {
                 let statement = self.statement(rows)?;
                 let written = self.execute(conn, rows, statement).await?;
@@ -618,17 +618,17 @@ impl Outbox {
     async fn insert_one(
         &self,
         conn: &mut PgConnection,
-        row: PreparedRow,
+        row: &PreparedRow,
     ) -> Result<Enqueued, OutboxError> {
         let event_id = row.event_id;
         let inserted: Option<(i64, Uuid)> = sqlx::query_as(self.inner.insert_one.clone())
             .bind(row.event_id)
-            .bind(row.event_type)
+            .bind(row.event_type.as_str())
             .bind(row.topic)
-            .bind(row.partition_key)
+            .bind(row.partition_key.as_str())
             .bind(row.key_shard)
-            .bind(row.headers)
-            .bind(row.payload)
+            .bind(&row.headers)
+            .bind(row.payload.as_slice())
             .fetch_optional(&mut *conn)
             .await?;
         metrics::counter!(names::OUTBOX_ENQUEUED_TOTAL).increment(u64::from(inserted.is_some()));

@@ -681,11 +681,7 @@ impl<'a> TapeNode<'a> {
     /// The member `name` of an object.
     #[cfg(any(feature = "postgres", test))]
     pub(crate) fn member(&self, name: &str) -> Option<TapeNode<'a>> {
-        let object = self.as_object()?;
-        object
-            .members()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value)
+        self.as_object()?.find(name)
     }
 }
 
@@ -850,51 +846,48 @@ impl<'a> Object<'a, TapeJson> for TapeObject<'a> {
     }
 
     fn get(&self, key: &Box<str>) -> Option<TapeNode<'a>> {
-        self.members()
-            .find(|(name, _)| *name == key.as_ref())
-            .map(|(_, value)| value)
+        self.find(key)
     }
 
     fn members(&self) -> Members<'a> {
-        Members {
+        // Names are entries of their own, so the contents are name, value, name, value, ...
+        Members(Elements {
             tape: self.tape,
             next: self.at + 1,
-            remaining: self.len,
-        }
+            remaining: 2 * self.len,
+        })
+    }
+}
+
+impl<'a> TapeObject<'a> {
+    /// The value of the first member called `name`.
+    fn find(&self, name: &str) -> Option<TapeNode<'a>> {
+        self.members()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value)
     }
 }
 
 /// The members of an object, in document order.
 #[derive(Debug, Clone)]
-pub(crate) struct Members<'a> {
-    tape: &'a Tape<'a>,
-    next: usize,
-    remaining: usize,
-}
+pub(crate) struct Members<'a>(Elements<'a>);
 
 impl<'a> Iterator for Members<'a> {
     type Item = (&'a str, TapeNode<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.remaining == 0 {
-            return None;
+        let name = self.0.next()?;
+        let value = self.0.next()?;
+        match name.entry() {
+            Entry::Key(text) => Some((name.tape.str(*text), value)),
+            // A tape is built name, value, name, value: nothing else can sit here.
+            _ => None,
         }
-        self.remaining -= 1;
-        let Some(Entry::Key(name)) = self.tape.entries.get(self.next) else {
-            // A tape is built key, value, key, value: nothing else can sit here.
-            self.remaining = 0;
-            return None;
-        };
-        let value = TapeNode {
-            tape: self.tape,
-            at: self.next + 1,
-        };
-        self.next = skip(&self.tape.entries, self.next + 1);
-        Some((self.tape.str(*name), value))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.remaining))
+        let (low, high) = self.0.size_hint();
+        (low / 2, high.map(|high| high / 2))
     }
 }
 
