@@ -26,9 +26,19 @@ pub fn standard_headers<H: Headers>(headers: Option<&H>) -> Result<StandardHeade
     StandardHeaders::from_pairs(pairs)
 }
 
+/// The compression the relay and the dead-letter producer use unless told otherwise: none.
+///
+/// Every Kafka client reads uncompressed records as installed. Python's aiokafka and
+/// kafka-python need extra packages for lz4, snappy and zstd (`UnsupportedCodecError` otherwise),
+/// so a compressed default would make the records unreadable to most Python services. Teams
+/// that control their consumers set `compression.type` (`gzip`, `snappy`, `lz4`, `zstd`: all
+/// built in) through the producer settings.
+pub const DEFAULT_COMPRESSION: &str = "none";
+
 /// Producer settings for the relay: idempotent (no duplicates or reordering from internal
-/// retries), `acks=all`, lz4, and batching tuned for throughput at low latency. `message_timeout_ms`
-/// bounds how long a record may wait for an acknowledgement before it counts as failed.
+/// retries), `acks=all`, no compression ([`DEFAULT_COMPRESSION`]), and batching tuned for
+/// throughput at low latency. `message_timeout_ms` bounds how long a record may wait for an
+/// acknowledgement before it counts as failed.
 pub fn producer_config(bootstrap_servers: &str, message_timeout_ms: u64) -> ClientConfig {
     let mut config = ClientConfig::new();
     config
@@ -38,7 +48,7 @@ pub fn producer_config(bootstrap_servers: &str, message_timeout_ms: u64) -> Clie
         // Kafka's default partitioner, as the Java and Python clients use: a key lands on the same
         // partition whichever of them produced it.
         .set("partitioner", "murmur2_random")
-        .set("compression.type", "lz4")
+        .set("compression.type", DEFAULT_COMPRESSION)
         .set("linger.ms", "2")
         .set("batch.num.messages", "10000")
         .set("batch.size", "1000000")
