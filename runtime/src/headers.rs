@@ -130,16 +130,41 @@ pub enum HeaderError {
         /// Header name.
         name: &'static str,
     },
-    /// A header has text of the wrong form.
-    #[error("header `{name}` has an invalid value `{value}`: {reason}")]
+    /// A header has text of the wrong form. The text itself is not repeated in the message,
+    /// since header values can carry personal data (logs and dead-letter headers show the
+    /// message).
+    #[error("header `{name}` has an invalid value: {reason}")]
     Invalid {
         /// Header name.
         name: &'static str,
-        /// The text received.
-        value: String,
         /// What was expected.
-        reason: String,
+        reason: &'static str,
     },
+}
+
+/// How a record's headers compare with its body.
+///
+/// The envelope body is the source of truth: every standard header is a copy of a body field.
+/// A consumer reads the body whatever the headers say, and reports what this finds (metrics
+/// `kafka_event_headers_missing_total` and `kafka_event_headers_invalid_total`, and a warning for
+/// contradictions). Only names are kept, never values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderCheck {
+    /// Required standard headers the record lacks (producers that send no headers, such as
+    /// HuleEdu's Python relay, lack all eight).
+    pub missing: Vec<&'static str>,
+    /// Headers present but unreadable: not UTF-8, or not of their form (`schema_version: "1.0"`).
+    pub malformed: Vec<&'static str>,
+    /// Readable headers that say something other than the body (an `event_id` that differs from
+    /// the envelope's, say).
+    pub contradicting: Vec<&'static str>,
+}
+
+impl HeaderCheck {
+    /// Whether the record carried the full standard set, each header agreeing with the body.
+    pub fn is_clean(&self) -> bool {
+        self.missing.is_empty() && self.malformed.is_empty() && self.contradicting.is_empty()
+    }
 }
 
 impl StandardHeaders {
@@ -248,13 +273,86 @@ impl StandardHeaders {
     }
 }
 
-fn parse_with<T, E: std::fmt::Display>(
+impl StandardHeaders {
+    /// Compares a record's headers with `self`, the set its body implies
+    /// ([`from_envelope`](Self::from_envelope)). Values are compared by meaning, not by text: a
+    /// UUID in upper case, `occurred_at` with `+00:00` instead of `Z`, or a naive timestamp agree
+    /// with the body when they name the same value. Other headers are ignored; when a name
+    /// repeats, the last value counts.
+    pub fn check_pairs<'a, I>(&self, headers: I) -> HeaderCheck
+    where
+        I: IntoIterator<Item = (&'a str, &'a [u8])>,
+    {
+        let mut found: [Option<&'a [u8]>; names::ALL.len()] = [None; names::ALL.len()];
+        for (name, value) in headers {
+            if let Some(slot) = names::ALL.iter().position(|known| *known == name) {
+                found[slot] = Some(value);
+            }
+        }
+        let mut check = HeaderCheck::default();
+        for (slot, name) in names::ALL.iter().copied().enumerate() {
+            let Some(bytes) = found[slot] else {
+                if name != names::TRACEPARENT {
+                    check.missing.push(name);
+                }
+                continue;
+            };
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                check.malformed.push(name);
+                continue;
+            };
+            match self.agrees(name, text) {
+                Ok(true) => {}
+                Ok(false) => check.contradicting.push(name),
+                Err(_) => check.malformed.push(name),
+            }
+        }
+        check
+    }
+
+    /// Whether header `name` with `text` says what `self` says; an error when the text is not of
+    /// the header's form.
+    fn agrees(&self, name: &'static str, text: &str) -> Result<bool, HeaderError> {
+        Ok(match name {
+            names::EVENT_ID => parse_with((name, text), Uuid::from_str)? == self.event_id,
+            names::CORRELATION_ID => {
+                parse_with((name, text), Uuid::from_str)? == self.correlation_id
+            }
+            names::TRACE_ID => match Uuid::from_str(text) {
+                Ok(id) => id.to_string() == self.trace_id,
+                Err(_) => text == self.trace_id,
+            },
+            names::TRACEPARENT => {
+                let trace = parse_with((name, text), TraceParent::from_str)?;
+                // A producer's tracing may set its own context; only a readable one is expected.
+                self.traceparent.is_none_or(|expected| expected == trace)
+            }
+            names::SCHEMA_VERSION => {
+                parse_with((name, text), u32::from_str)? == self.schema_version
+            }
+            names::OCCURRED_AT => {
+                parse_with((name, text), Timestamp::from_str)? == self.occurred_at
+            }
+            names::EVENT_TYPE => text == self.event_type,
+            names::CONTENT_TYPE => text == self.content_type,
+            names::SOURCE_SERVICE => text == self.source_service,
+            _ => true,
+        })
+    }
+}
+
+fn parse_with<T, E>(
     (name, value): (&'static str, &str),
     parse: impl FnOnce(&str) -> Result<T, E>,
 ) -> Result<T, HeaderError> {
-    parse(value).map_err(|err| HeaderError::Invalid {
+    parse(value).map_err(|_| HeaderError::Invalid {
         name,
-        value: value.to_owned(),
-        reason: err.to_string(),
+        reason: match name {
+            names::EVENT_ID | names::CORRELATION_ID => "expected a UUID",
+            names::SCHEMA_VERSION => "expected a decimal integer",
+            names::OCCURRED_AT => "expected an ISO 8601 date-time",
+            names::TRACEPARENT => "expected a W3C traceparent",
+            _ => "unreadable",
+        },
     })
 }

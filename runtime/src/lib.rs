@@ -80,7 +80,7 @@ pub use event::{
     CleanupPolicy, Compatibility, Event, EventDescriptor, KeyFallback, KeySpec, SourceLocation,
     ThinEvent, TopicConfig,
 };
-pub use headers::{HeaderError, StandardHeaders};
+pub use headers::{HeaderCheck, HeaderError, StandardHeaders};
 pub use key::{KeyPart, PartitionKey};
 pub use registry::{Catalogue, CataloguePayload, UnknownEvent};
 pub use time::Timestamp;

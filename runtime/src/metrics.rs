@@ -19,8 +19,15 @@ pub const OUTBOX_PAYLOAD_OVER_TARGET_TOTAL: &str = "outbox_payload_over_target_t
 pub const OUTBOX_BATCH_SIZE: &str = "outbox_batch_size";
 /// Histogram: seconds from sending a batch to the last acknowledgement.
 pub const OUTBOX_PUBLISH_LATENCY_SECONDS: &str = "outbox_publish_latency_seconds";
+/// Counter: relay rounds that failed on the database (claiming or marking a batch); the error is
+/// in the log. Rows stay pending and are retried.
+pub const OUTBOX_RELAY_ERRORS_TOTAL: &str = "outbox_relay_errors_total";
 /// Counter: records received without a required standard header.
 pub const KAFKA_EVENT_HEADERS_MISSING_TOTAL: &str = "kafka_event_headers_missing_total";
+/// Counter: consumed records with a standard header that is malformed (`problem="malformed"`) or
+/// contradicts the body (`problem="contradicting"`), labelled `topic`, `header` and `problem`.
+/// The record is still read from its body.
+pub const KAFKA_EVENT_HEADERS_INVALID_TOTAL: &str = "kafka_event_headers_invalid_total";
 /// Histogram: seconds spent resolving a partition key.
 pub const PARTITION_KEY_RESOLUTION_SECONDS: &str = "partition_key_resolution_seconds";
 /// Counter: redelivered events skipped by the idempotent consumer.

@@ -31,23 +31,40 @@ fn snapshotter() -> &'static Snapshotter {
     })
 }
 
-fn counter(name: &str, group: &str) -> u64 {
-    snapshotter()
-        .snapshot()
-        .into_vec()
-        .into_iter()
-        .filter(|(key, ..)| {
-            key.key().name() == name
-                && key
-                    .key()
-                    .labels()
-                    .any(|l| l.key() == "consumer_group" && l.value() == group)
-        })
-        .map(|(.., value)| match value {
-            DebugValue::Counter(c) => c,
-            _ => 0,
-        })
+type Labels = Vec<(String, String)>;
+
+/// The sum of counter `name` over the label sets `matches` accepts, since the process started.
+/// A snapshot drains the recorder, so every reading adds what it drained to totals kept here;
+/// tests that run at the same time then see each other's counts, not lose them.
+fn counter_sum(name: &str, matches: impl Fn(&Labels) -> bool) -> u64 {
+    static TOTALS: OnceLock<std::sync::Mutex<std::collections::HashMap<(String, Labels), u64>>> =
+        OnceLock::new();
+    let mut totals = TOTALS.get_or_init(Default::default).lock().unwrap();
+    for (key, _, _, value) in snapshotter().snapshot().into_vec() {
+        if let DebugValue::Counter(count) = value {
+            let labels = key
+                .key()
+                .labels()
+                .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                .collect();
+            *totals
+                .entry((key.key().name().to_owned(), labels))
+                .or_default() += count;
+        }
+    }
+    totals
+        .iter()
+        .filter(|((metric, labels), _)| metric == name && matches(labels))
+        .map(|(_, count)| count)
         .sum()
+}
+
+fn has_label(labels: &Labels, key: &str, value: &str) -> bool {
+    labels.iter().any(|(k, v)| k == key && v == value)
+}
+
+fn counter(name: &str, group: &str) -> u64 {
+    counter_sum(name, |labels| has_label(labels, "consumer_group", group))
 }
 
 fn example<T: serde::de::DeserializeOwned>(class: &str) -> T {
@@ -289,8 +306,9 @@ async fn poison_records_go_to_the_dead_letter_topic_with_their_reason() {
                 expected_reasons.push(("schema_invalid", results));
             }
             3 => {
-                send(&producer, &phase_completed("no-headers"), false).await;
-                expected_reasons.push(("missing_header", spellcheck));
+                let headers = StandardHeaders::from_envelope(&phase_completed("array"));
+                send_raw(&producer, spellcheck, "k", b"[1, 2]", Some(headers)).await;
+                expected_reasons.push(("undecodable", spellcheck));
             }
             _ => {
                 let mut unknown = phase_completed("unknown");
@@ -516,5 +534,191 @@ async fn a_restarted_consumer_resumes_from_its_committed_offsets() {
     assert!(
         rewound < stats_first.handled,
         "resumed from committed offsets, not from the start ({rewound} repeats)"
+    );
+}
+
+/// Python's `json.dumps` with its defaults, as HuleEdu's relay writes record values: `", "` and
+/// `": "` separators, and every non-ASCII character escaped as `\uXXXX` (surrogate pairs above
+/// the BMP).
+fn python_json_dumps(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(python_json_dumps)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Object(members) => format!(
+            "{{{}}}",
+            members
+                .iter()
+                .map(|(k, v)| format!(
+                    "{}: {}",
+                    python_json_dumps(&Value::String(k.clone())),
+                    python_json_dumps(v)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::String(text) => {
+            let mut out = String::from("\"");
+            for c in text.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    c if (c as u32) < 0x20 || !c.is_ascii() => {
+                        let mut units = [0u16; 2];
+                        for unit in c.encode_utf16(&mut units) {
+                            out.push_str(&format!("\\u{unit:04x}"));
+                        }
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Records as producers other than tidings send them are read from their body: HuleEdu's relay
+/// today (no headers, `json.dumps` spacing, `\uXXXX` escapes, naive timestamps), a partial header
+/// set, a malformed header and a header that contradicts the body. None is dead-lettered; the
+/// header problems are counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_without_or_with_bad_headers_are_read_from_their_body() {
+    let spellcheck = SpellcheckPhaseCompletedV1::TOPIC;
+    let (db, kafka, producer) = setup(&[spellcheck], 1).await;
+    let group = "bodies";
+    let metric = |name: &str, problem: Option<&str>| -> u64 {
+        counter_sum(name, |labels| {
+            has_label(labels, "topic", spellcheck)
+                && problem.is_none_or(|p| has_label(labels, "problem", p))
+        })
+    };
+    let (missing_before, malformed_before, contradicting_before) = (
+        metric(names::KAFKA_EVENT_HEADERS_MISSING_TOTAL, None),
+        metric(names::KAFKA_EVENT_HEADERS_INVALID_TOTAL, Some("malformed")),
+        metric(
+            names::KAFKA_EVENT_HEADERS_INVALID_TOTAL,
+            Some("contradicting"),
+        ),
+    );
+
+    // 1. As HuleEdu's relay sends it: no headers, Python's JSON text, a naive timestamp.
+    let python = phase_completed("essä-☃-𝄞");
+    let mut value = serde_json::to_value(&python).unwrap();
+    value["event_timestamp"] = "2025-03-14T09:30:00.123456".into();
+    let text = python_json_dumps(&value);
+    assert!(text.contains("\\u00e4") && text.contains("\\ud834\\udd1e") && text.contains("\", \""));
+    send_raw(&producer, spellcheck, "k", text.as_bytes(), None).await;
+    // 2. Seven of the eight required headers.
+    let partial = phase_completed("partial");
+    let pairs = StandardHeaders::from_envelope(&partial).to_pairs();
+    let partial_payload = serde_json::to_vec(&partial).unwrap();
+    let record = FutureRecord::to(spellcheck)
+        .key("k")
+        .payload(&partial_payload)
+        .headers(tidings::kafka::to_kafka_headers(
+            pairs
+                .iter()
+                .filter(|(k, _)| *k != "correlation_id")
+                .map(|(k, v)| (*k, v.as_str())),
+        ));
+    producer
+        .send(record, Duration::from_secs(10))
+        .await
+        .unwrap();
+    // 3. A malformed header, and 4. a header event_id that is not the body's.
+    for (entity, name, value) in [
+        ("malformed", "schema_version", "1.0".to_owned()),
+        (
+            "contradicting",
+            "event_id",
+            uuid::Uuid::new_v4().to_string(),
+        ),
+    ] {
+        let envelope = phase_completed(entity);
+        let pairs: Vec<(&str, String)> = StandardHeaders::from_envelope(&envelope)
+            .to_pairs()
+            .into_iter()
+            .map(|(k, v)| {
+                if k == name {
+                    (k, value.clone())
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        let payload = serde_json::to_vec(&envelope).unwrap();
+        let record = FutureRecord::to(spellcheck)
+            .key("k")
+            .payload(&payload)
+            .headers(tidings::kafka::to_kafka_headers(
+                pairs.iter().map(|(k, v)| (*k, v.as_str())),
+            ));
+        producer
+            .send(record, Duration::from_secs(10))
+            .await
+            .unwrap();
+    }
+
+    let handler = RecordEffects {
+        stop_after: Some(4),
+        ..RecordEffects::new()
+    };
+    let done = handler.done.clone();
+    let consumer = consumer(
+        &kafka,
+        &db,
+        group,
+        &[ProcessingEvent::SpellcheckPhaseCompleted],
+    );
+    let stats = tokio::time::timeout(
+        Duration::from_secs(60),
+        consumer.run(&handler, async move {
+            done.notified().await;
+        }),
+    )
+    .await
+    .expect("consumer finished")
+    .unwrap();
+    assert_eq!((stats.handled, stats.dead_lettered), (4, 0), "{stats:?}");
+    let entities: Vec<(uuid::Uuid, String)> =
+        sqlx::query_as("SELECT event_id, entity FROM effects ORDER BY entity")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    let entities: Vec<&str> = entities.iter().map(|(_, e)| e.as_str()).collect();
+    assert_eq!(
+        entities,
+        ["contradicting", "essä-☃-𝄞", "malformed", "partial"]
+    );
+    let body_id: (uuid::Uuid,) =
+        sqlx::query_as("SELECT event_id FROM effects WHERE entity = 'contradicting'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_ne!(body_id.0, uuid::Uuid::nil());
+    assert_eq!(
+        metric(names::KAFKA_EVENT_HEADERS_MISSING_TOTAL, None) - missing_before,
+        2,
+        "the record without headers and the partial one"
+    );
+    assert_eq!(
+        metric(names::KAFKA_EVENT_HEADERS_INVALID_TOTAL, Some("malformed")) - malformed_before,
+        1
+    );
+    assert_eq!(
+        metric(
+            names::KAFKA_EVENT_HEADERS_INVALID_TOTAL,
+            Some("contradicting")
+        ) - contradicting_before,
+        1
     );
 }

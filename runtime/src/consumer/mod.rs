@@ -19,12 +19,14 @@
 //!
 //! For every record:
 //!
-//! 1. The standard headers are read; a missing one is poison (switch off with
-//!    [`ConsumerBuilder::require_headers`] to read producers that send none, such as HuleEdu's
-//!    Python relay).
-//! 2. The member is chosen from the topic, or, on a shared topic, from `event_type`; unknown is
-//!    poison. The envelope and its payload are decoded into the catalogue's payload enum and
-//!    validated against the contract; failures are poison.
+//! 1. The body is decoded as an envelope; a body that is not one is poison. The body is the
+//!    source of truth: the standard headers are compared with it, and missing, malformed or
+//!    contradicting headers are counted and logged (by name, never by value), not dead-lettered
+//!    ([`ConsumerBuilder::require_headers`] makes them poison). Records from producers that send
+//!    no headers, such as HuleEdu's Python relay, are read like any other.
+//! 2. The member is chosen from the topic, or, on a shared topic, from the envelope's
+//!    `event_type`; unknown is poison. The payload is decoded into the catalogue's payload enum
+//!    and validated against the contract; failures are poison.
 //! 3. In one Postgres transaction, the event id is recorded in the inbox and the handler runs with
 //!    that transaction. A redelivered event finds its id there: it is skipped and counted
 //!    (`kafka_duplicate_events_total`). The record's offset is stored for commit only after the
@@ -54,8 +56,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::decode;
 use crate::envelope::EventEnvelope;
-use crate::headers::{HeaderError, StandardHeaders, names};
-use crate::kafka::standard_headers;
+use crate::headers::{HeaderCheck, HeaderError, StandardHeaders, names};
 use crate::metrics as metric_names;
 use crate::registry::{Catalogue, CataloguePayload};
 use crate::relay::Backoff;
@@ -71,8 +72,10 @@ pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 pub struct Received<P> {
     /// The envelope with the typed payload.
     pub envelope: EventEnvelope<P>,
-    /// The standard headers, when the record had them.
+    /// The standard headers, when the record carried the full set and each agreed with the body.
     pub headers: Option<StandardHeaders>,
+    /// How the record's headers compared with its body (missing, malformed, contradicting).
+    pub header_check: HeaderCheck,
     /// Topic it was read from.
     pub topic: String,
     /// Partition.
@@ -162,6 +165,7 @@ pub struct ConsumerBuilder<P: CataloguePayload> {
     backoff: Backoff,
     require_headers: bool,
     overrides: Vec<(String, String)>,
+    dead_letter_overrides: Vec<(String, String)>,
 }
 
 impl<P: CataloguePayload> std::fmt::Debug for ConsumerBuilder<P> {
@@ -207,15 +211,30 @@ impl<P: CataloguePayload> ConsumerBuilder<P> {
         self
     }
 
-    /// Whether records without the standard headers are poison (default true).
+    /// Whether a record whose standard headers are missing, malformed or contradict its body is
+    /// poison (default false: the body is the source of truth, and records from producers that
+    /// send no headers, such as HuleEdu's Python relay, are read from it).
     pub fn require_headers(mut self, require: bool) -> Self {
         self.require_headers = require;
         self
     }
 
-    /// An extra rdkafka setting for the consumer.
+    /// An extra rdkafka setting for the consumer and its dead-letter producer alike (bootstrap
+    /// servers, `security.protocol`, `ssl.*`, `sasl.*`, `client.id`, …). A consumer-only setting
+    /// is ignored by the producer, with a librdkafka warning.
     pub fn kafka_setting(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.overrides.push((key.into(), value.into()));
+        self
+    }
+
+    /// An extra rdkafka setting for the dead-letter producer only (`compression.type`, say),
+    /// applied after [`kafka_setting`](Self::kafka_setting)s.
+    pub fn dead_letter_producer_setting(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.dead_letter_overrides.push((key.into(), value.into()));
         self
     }
 
@@ -240,8 +259,11 @@ impl<P: CataloguePayload> ConsumerBuilder<P> {
         topics.sort_unstable();
         topics.dedup();
         consumer.subscribe(&topics)?;
-        let dead_letters: FutureProducer =
-            crate::kafka::producer_config(&self.bootstrap_servers, 30_000).create()?;
+        let mut producer = crate::kafka::producer_config(&self.bootstrap_servers, 30_000);
+        for (key, value) in self.overrides.iter().chain(&self.dead_letter_overrides) {
+            producer.set(key, value);
+        }
+        let dead_letters: FutureProducer = producer.create()?;
         Ok(EventConsumer {
             consumer,
             dead_letters,
@@ -304,8 +326,9 @@ impl<P: CataloguePayload> EventConsumer<P> {
                 base: Duration::from_millis(100),
                 cap: Duration::from_secs(5),
             },
-            require_headers: true,
+            require_headers: false,
             overrides: Vec::new(),
+            dead_letter_overrides: Vec::new(),
         }
     }
 
@@ -438,39 +461,29 @@ impl<P: CataloguePayload> EventConsumer<P> {
     }
 
     fn decode(&self, message: &BorrowedMessage<'_>) -> Result<(Received<P>, &'static str), Poison> {
-        let headers = match standard_headers(message.headers()) {
-            Ok(headers) => Some(headers),
-            Err(err @ HeaderError::Missing { .. }) => {
-                metrics::counter!(metric_names::KAFKA_EVENT_HEADERS_MISSING_TOTAL, "topic" => message.topic().to_owned()).increment(1);
-                if self.require_headers {
-                    return Err(Poison {
-                        reason: PoisonReason::MissingHeader,
-                        error: err.to_string(),
-                    });
-                }
-                None
-            }
-            Err(err) => {
-                return Err(Poison {
-                    reason: PoisonReason::InvalidHeader,
-                    error: err.to_string(),
-                });
-            }
-        };
+        // The body is the source of truth; headers are checked against it afterwards.
         let payload = message.payload().unwrap_or_default();
         let raw: EventEnvelope<Value> = decode::from_slice(payload).map_err(|err| Poison {
             reason: PoisonReason::Undecodable,
             error: format!("not an event envelope: {err}"),
         })?;
+        let implied = StandardHeaders::from_envelope(&raw);
+        let check = implied.check_pairs(
+            message
+                .headers()
+                .into_iter()
+                .flat_map(|headers| headers.iter())
+                .filter_map(|header| header.value.map(|value| (header.key, value))),
+        );
+        self.report_headers(message.topic(), &check)?;
         let member = P::Member::from_topic(message.topic())
-            .or_else(|| headers.as_ref().and_then(|h| member_named(&h.event_type)))
             .or_else(|| member_named(&raw.event_type))
             .ok_or_else(|| Poison {
                 reason: PoisonReason::UnknownEventType,
                 error: format!(
-                    "neither topic `{}` nor event_type `{}` is an event of the catalogue",
-                    message.topic(),
-                    raw.event_type
+                    "neither the topic nor the envelope's event_type names an event of the catalogue \
+                     (topic `{}`)",
+                    message.topic()
                 ),
             })?;
         let envelope = raw
@@ -483,11 +496,16 @@ impl<P: CataloguePayload> EventConsumer<P> {
             reason: PoisonReason::SchemaInvalid,
             error: err.to_string(),
         })?;
-        let method = if headers.is_some() { "header" } else { "body" };
+        let (headers, method) = if check.is_clean() {
+            (Some(implied), "header")
+        } else {
+            (None, "body")
+        };
         Ok((
             Received {
                 envelope,
                 headers,
+                header_check: check,
                 topic: message.topic().to_owned(),
                 partition: message.partition(),
                 offset: message.offset(),
@@ -497,6 +515,43 @@ impl<P: CataloguePayload> EventConsumer<P> {
             },
             method,
         ))
+    }
+
+    /// Counts and logs what is wrong with a record's headers; poison only when headers are
+    /// required ([`ConsumerBuilder::require_headers`]).
+    fn report_headers(&self, topic: &str, check: &HeaderCheck) -> Result<(), Poison> {
+        if !check.missing.is_empty() {
+            metrics::counter!(metric_names::KAFKA_EVENT_HEADERS_MISSING_TOTAL, "topic" => topic.to_owned())
+                .increment(1);
+        }
+        for (problem, headers) in [
+            ("malformed", &check.malformed),
+            ("contradicting", &check.contradicting),
+        ] {
+            for header in headers.iter().copied() {
+                metrics::counter!(metric_names::KAFKA_EVENT_HEADERS_INVALID_TOTAL,
+                    "topic" => topic.to_owned(), "header" => header, "problem" => problem)
+                .increment(1);
+            }
+        }
+        if !check.contradicting.is_empty() {
+            tracing::warn!(headers = ?check.contradicting, "record headers contradict its body; the body is used");
+        }
+        if self.require_headers {
+            if let Some(name) = check.missing.first() {
+                return Err(Poison {
+                    reason: PoisonReason::MissingHeader,
+                    error: HeaderError::Missing { name }.to_string(),
+                });
+            }
+            if let Some(name) = check.malformed.iter().chain(&check.contradicting).next() {
+                return Err(Poison {
+                    reason: PoisonReason::InvalidHeader,
+                    error: format!("header `{name}` is malformed or contradicts the body"),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Copies the record to its dead-letter topic and waits for the acknowledgement. Retries until
