@@ -389,3 +389,233 @@ async fn corrupt_rows_go_dead_with_a_clear_error_while_the_others_flow() {
         "{error}"
     );
 }
+
+/// Inserts a row by hand, as another language's writer (or an operator) might: any `headers`
+/// JSON, any payload.
+async fn insert_row(db: &TestDatabase, key: &str, headers: &str, payload: &[u8]) -> i64 {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO tidings_outbox (event_id, event_type, topic, partition_key, key_shard, headers, payload) \
+         VALUES ($1, $2, $2, $3, $4, $5::jsonb, $6) RETURNING id",
+    )
+    .bind(uuid::Uuid::new_v4())
+    .bind(Fault::TOPIC)
+    .bind(key)
+    .bind(key_shard(key))
+    .bind(headers)
+    .bind(payload)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    id
+}
+
+async fn row_state(db: &TestDatabase, id: i64) -> (String, i32) {
+    sqlx::query_as("SELECT state, attempts FROM tidings_outbox WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_with_malformed_headers_go_dead_at_once_while_the_others_flow() {
+    let (db, kafka, outbox) = setup().await;
+    let valid = serde_json::to_vec(&fault("bad-headers", 0)).unwrap();
+    let malformed = [
+        r#"{"event_id": "x"}"#,
+        r#"[["event_id", 5]]"#,
+        "null",
+        r#"[["event_id", "a", "b"]]"#,
+        r#"[["event_id"]]"#,
+        r#""event_id""#,
+        "[1]",
+        r#"[["event_id", null]]"#,
+    ];
+    let mut bad = Vec::new();
+    for (i, headers) in malformed.iter().enumerate() {
+        bad.push(insert_row(&db, &format!("bad-{i}"), headers, &valid).await);
+    }
+    let mut tx = db.pool.begin().await.unwrap();
+    let good: Vec<_> = (0..50)
+        .map(|seq| fault(&format!("good-{}", seq % 5), seq))
+        .collect();
+    outbox.enqueue_batch(&mut tx, &good).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let relay = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .build()
+        .unwrap()
+        .spawn();
+    let consumer = kafka.consumer(&[Fault::TOPIC]);
+    let started = Instant::now();
+    let received =
+        tokio::task::spawn_blocking(move || consume(&consumer, 50, Duration::from_secs(15)))
+            .await
+            .unwrap();
+    let elapsed = started.elapsed();
+    let stats = relay.shutdown().await.unwrap();
+    let dead = outbox.dead_rows(&db.pool, 20).await.unwrap();
+    println!(
+        "malformed headers: {} good records in {elapsed:?}; {} dead; relay {stats:?}",
+        received.len(),
+        dead.len()
+    );
+    assert_eq!(
+        distinct_event_ids(&received).len(),
+        50,
+        "the good rows flow"
+    );
+    assert_eq!(dead.len(), malformed.len(), "every malformed row is dead");
+    for id in bad {
+        let row = dead.iter().find(|d| d.id == id).expect("dead");
+        assert_eq!(row.attempts, 1, "dead at the first attempt");
+        let error = row.last_error.as_deref().unwrap_or_default();
+        assert!(
+            error.starts_with("headers column is not a JSON array of [name, value] string pairs"),
+            "{error}"
+        );
+    }
+}
+
+/// The head of a key fails (here: larger than the producer accepts); the key's later rows wait
+/// behind it, in the same batch and in later ones, until it is published or dead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_waits_behind_its_failing_head_and_keeps_its_order() {
+    let (db, kafka, outbox) = setup().await;
+    let mut head = fault("ordered", 1);
+    head.data.key = "ordered".into();
+    let mut large = serde_json::to_value(&head).unwrap();
+    large["data"]["padding"] = "x".repeat(20_000).into();
+    let head_id = insert_row(&db, "ordered", "[]", &serde_json::to_vec(&large).unwrap()).await;
+    let mut tx = db.pool.begin().await.unwrap();
+    let rest: Vec<_> = [fault("ordered", 2), fault("ordered", 3), fault("other", 1)].to_vec();
+    let written = outbox.enqueue_batch(&mut tx, &rest).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let relay = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .producer_setting("message.max.bytes", "10000")
+        .configure(|c| {
+            c.max_attempts = 4;
+            c.backoff.base = Duration::from_millis(400);
+            c.backoff.cap = Duration::from_millis(800);
+        })
+        .build()
+        .unwrap()
+        .spawn();
+    // While the head retries, its key's later rows stay untouched; the other key flows.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut observed_waiting = 0;
+    loop {
+        let (state, attempts) = row_state(&db, head_id).await;
+        if state == "dead" {
+            break;
+        }
+        if attempts >= 1 {
+            for row in &written[..2] {
+                assert_eq!(
+                    row_state(&db, row.id).await,
+                    ("pending".to_owned(), 0),
+                    "a later row of the key moved while its head was waiting (head attempts {attempts})"
+                );
+            }
+            observed_waiting += 1;
+        }
+        assert!(Instant::now() < deadline, "the head never went dead");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(observed_waiting > 5, "the waiting was observed");
+    let consumer = kafka.consumer(&[Fault::TOPIC]);
+    let received =
+        tokio::task::spawn_blocking(move || consume(&consumer, 3, Duration::from_secs(15)))
+            .await
+            .unwrap();
+    relay.shutdown().await.unwrap();
+    let ordered: Vec<u32> = received
+        .iter()
+        .map(|r| serde_json::from_slice::<EventEnvelope<Fault>>(r.payload().unwrap()).unwrap())
+        .filter(|e| e.data.key == "ordered")
+        .map(|e| e.data.seq)
+        .collect();
+    assert_eq!(
+        ordered,
+        [2, 3],
+        "published after the head went dead, in order"
+    );
+    assert_eq!(received.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_range_relay_settings_are_refused_at_build() {
+    let (db, kafka, outbox) = setup().await;
+    let build = |change: fn(&mut tidings::relay::RelayConfig)| {
+        Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+            .preset(Environment::Testing)
+            .configure(change)
+            .build()
+            .map(|_| ())
+    };
+    for (change, setting) in [
+        (
+            (|c: &mut tidings::relay::RelayConfig| c.batch_size = 0) as fn(&mut _),
+            "batch_size",
+        ),
+        (|c| c.batch_size = -1, "batch_size"),
+        (|c| c.max_attempts = 0, "max_attempts"),
+        (|c| c.retention = Duration::MAX, "retention"),
+        (|c| c.message_timeout = Duration::ZERO, "message_timeout"),
+    ] {
+        match build(change) {
+            Err(tidings::relay::RelayError::InvalidConfig { setting: found, .. }) => {
+                assert_eq!(found, setting)
+            }
+            other => panic!("{setting}: expected InvalidConfig, got {other:?}"),
+        }
+    }
+    assert!(build(|_| {}).is_ok());
+}
+
+/// Relays of different outbox tables in one database never take each other's shard leases (the
+/// lease locks are keyed by the table's OID). These two names once hashed to the same lock class.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relays_of_two_outbox_tables_in_one_database_do_not_block_each_other() {
+    let db = TestPostgres::database().await;
+    let kafka = TestKafka::start();
+    kafka.create_topic(Fault::TOPIC, 6).await;
+    let mut relays = Vec::new();
+    for table in ["outbox_60393", "outbox_94687"] {
+        let outbox = Outbox::builder().table(table).build().unwrap();
+        outbox.migrate(&db.pool).await.unwrap();
+        let mut tx = db.pool.begin().await.unwrap();
+        let events: Vec<_> = (0..64)
+            .map(|seq| fault(&format!("{table}-{seq}"), seq))
+            .collect();
+        outbox.enqueue_batch(&mut tx, &events).await.unwrap();
+        tx.commit().await.unwrap();
+        relays.push((
+            outbox.clone(),
+            Relay::builder(outbox, db.pool.clone(), kafka.bootstrap_servers())
+                .preset(Environment::Testing)
+                .build()
+                .unwrap()
+                .spawn(),
+        ));
+    }
+    let consumer = kafka.consumer(&[Fault::TOPIC]);
+    let received =
+        tokio::task::spawn_blocking(move || consume(&consumer, 128, Duration::from_secs(20)))
+            .await
+            .unwrap();
+    for (outbox, relay) in relays {
+        let stats = relay.shutdown().await.unwrap();
+        assert_eq!(
+            stats.published,
+            64,
+            "{}: {stats:?}",
+            outbox.qualified_table()
+        );
+        assert_eq!(outbox.depth(&db.pool).await.unwrap().pending, 0);
+    }
+    assert_eq!(distinct_event_ids(&received).len(), 128);
+}

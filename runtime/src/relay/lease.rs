@@ -6,6 +6,10 @@
 //! its fair share, ceil(shards / live relays), releases shards above it and takes free ones up to
 //! it. Only the owner of a shard claims its rows, so a key's rows are published by one relay at a
 //! time, in order.
+//!
+//! The locks are two-key advisory locks whose first key is the outbox table's OID, unique in its
+//! database, so relays of different outbox tables never touch each other's locks. Shard locks use
+//! the shard number (0–63) as second key; presence locks use the relay's id, always above 63.
 
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
@@ -15,18 +19,21 @@ use crate::outbox::KEY_SHARDS;
 pub(crate) struct ShardLeases {
     options: PgConnectOptions,
     connection: Option<PgConnection>,
+    table: String,
     class: i32,
     relay_id: i32,
     owned: Vec<i16>,
 }
 
 impl ShardLeases {
-    pub(crate) fn new(options: PgConnectOptions, lock_class: i32, relay_id: i32) -> Self {
+    /// Leases for the outbox `qualified_table`; `relay_id` must be above the shard numbers.
+    pub(crate) fn new(options: PgConnectOptions, qualified_table: &str, relay_id: i32) -> Self {
         Self {
             options,
             connection: None,
-            class: lock_class,
-            relay_id,
+            table: qualified_table.to_owned(),
+            class: 0,
+            relay_id: relay_id.max(i32::from(KEY_SHARDS)),
             owned: Vec::new(),
         }
     }
@@ -50,8 +57,23 @@ impl ShardLeases {
     async fn try_refresh(&mut self) -> Result<(), sqlx::Error> {
         if self.connection.is_none() {
             let mut connection = PgConnection::connect_with(&self.options).await?;
+            let (oid,): (Option<i64>,) = sqlx::query_as("SELECT to_regclass($1)::oid::bigint")
+                .bind(&self.table)
+                .fetch_one(&mut connection)
+                .await?;
+            let Some(oid) = oid else {
+                return Err(sqlx::Error::Configuration(
+                    format!(
+                        "outbox table {} does not exist; run Outbox::migrate (or `tidings migrate`)",
+                        self.table
+                    )
+                    .into(),
+                ));
+            };
+            // An OID is a u32; advisory keys are i32: the same 32 bits.
+            self.class = oid as u32 as i32;
             sqlx::query("SELECT pg_advisory_lock($1, $2)")
-                .bind(self.class + 1)
+                .bind(self.class)
                 .bind(self.relay_id)
                 .execute(&mut connection)
                 .await?;
@@ -64,9 +86,10 @@ impl ShardLeases {
         let (live,): (i64,) = sqlx::query_as(
             "SELECT count(DISTINCT pid) FROM pg_locks \
              WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = ($1::int)::oid \
-               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+               AND objid::bigint >= $2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
         )
-        .bind(self.class + 1)
+        .bind(self.class)
+        .bind(i64::from(KEY_SHARDS))
         .fetch_one(&mut *connection)
         .await?;
         let shards = i64::from(KEY_SHARDS);

@@ -180,6 +180,54 @@ pub enum RelayError {
     /// The relay task panicked or was cancelled.
     #[error("the relay task ended abnormally: {0}")]
     Task(String),
+    /// A setting is out of its range.
+    #[error("relay setting `{setting}` is out of range: {requirement}")]
+    InvalidConfig {
+        /// The `RelayConfig` field.
+        setting: &'static str,
+        /// What it must be.
+        requirement: &'static str,
+    },
+}
+
+/// Longest retention the relay accepts: what a Postgres interval can hold, with room to spare.
+pub const MAX_RETENTION: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+impl RelayConfig {
+    /// Checks every setting's range, so a bad one fails at `build` instead of at every claim.
+    pub fn validate(&self) -> Result<(), RelayError> {
+        let invalid = |setting, requirement| {
+            Err(RelayError::InvalidConfig {
+                setting,
+                requirement,
+            })
+        };
+        if !(1..=100_000).contains(&self.batch_size) {
+            return invalid("batch_size", "between 1 and 100,000 rows");
+        }
+        if self.max_attempts < 1 {
+            return invalid("max_attempts", "at least 1");
+        }
+        if self.retention > MAX_RETENTION {
+            return invalid(
+                "retention",
+                "at most 100 years (tidings::relay::MAX_RETENTION)",
+            );
+        }
+        if self.idle_floor.is_zero() || self.idle_floor > self.idle_ceiling {
+            return invalid("idle_floor", "above zero and at most idle_ceiling");
+        }
+        if self.message_timeout.is_zero() || self.message_timeout > Duration::from_secs(3600) {
+            return invalid("message_timeout", "above zero and at most one hour");
+        }
+        if self.lease_refresh.is_zero() || self.cleanup_interval.is_zero() {
+            return invalid("lease_refresh / cleanup_interval", "above zero");
+        }
+        if self.backoff.base.is_zero() || self.backoff.base > self.backoff.cap {
+            return invalid("backoff", "a base above zero and at most the cap");
+        }
+        Ok(())
+    }
 }
 
 /// Counts of one relay's work.
@@ -238,14 +286,14 @@ impl RelayBuilder {
         self
     }
 
-    /// Rows per claim.
+    /// Rows per claim, 1 to 100,000 ([`build`](Self::build) refuses others).
     pub fn batch_size(self, rows: i64) -> Self {
-        self.configure(|c| c.batch_size = rows.max(1))
+        self.configure(|c| c.batch_size = rows)
     }
 
-    /// Attempts before a row is dead.
+    /// Attempts before a row is dead, at least 1 ([`build`](Self::build) refuses others).
     pub fn max_attempts(self, attempts: i32) -> Self {
-        self.configure(|c| c.max_attempts = attempts.max(1))
+        self.configure(|c| c.max_attempts = attempts)
     }
 
     /// What to do with acknowledged rows.
@@ -261,6 +309,7 @@ impl RelayBuilder {
 
     /// The relay, with its producer created.
     pub fn build(self) -> Result<Relay, RelayError> {
+        self.config.validate()?;
         let mut producer_settings = producer_config(
             &self.bootstrap_servers,
             self.config.message_timeout.as_millis() as u64,
@@ -389,12 +438,13 @@ impl Statements {
         let claim = format!(
             "SELECT {columns} FROM {t} o \
              WHERE o.state = 'pending' AND o.key_shard = ANY($1) AND o.next_attempt_at <= now() AND {head_of_key} \
+             AND NOT (o.partition_key = ANY($3)) \
              ORDER BY o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED"
         );
         let claim_ids = format!(
             "SELECT {columns} FROM {t} o \
-             WHERE o.id = ANY($3) AND o.state = 'pending' AND o.key_shard = ANY($1) AND o.next_attempt_at <= now() \
-             AND {head_of_key} ORDER BY o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED"
+             WHERE o.id = ANY($4) AND o.state = 'pending' AND o.key_shard = ANY($1) AND o.next_attempt_at <= now() \
+             AND {head_of_key} AND NOT (o.partition_key = ANY($3)) ORDER BY o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED"
         );
         let acked = match after_ack {
             AfterAck::MarkPublished => format!(
@@ -426,7 +476,9 @@ struct ClaimedRow {
     id: i64,
     topic: String,
     partition_key: String,
-    headers: sqlx::types::Json<Vec<(String, String)>>,
+    /// Read as any JSON, so one malformed row (written by hand or by another language's writer)
+    /// goes dead with its reason instead of failing the whole claim.
+    headers: sqlx::types::Json<serde_json::Value>,
     payload: Vec<u8>,
     attempts: i32,
 }
@@ -486,8 +538,8 @@ impl Relay {
         wake: Arc<Notify>,
     ) -> RelayStats {
         let relay_id = (backoff::random_unit() * f64::from(i32::MAX)) as i32;
-        let lock_class = lock_class(self.outbox.qualified_table());
-        let mut leases = ShardLeasesHandle::new(&self.pool, lock_class, relay_id);
+        let mut leases =
+            ShardLeasesHandle::new(&self.pool, self.outbox.qualified_table(), relay_id);
         let mut listener = None;
         let mut idle = self.config.idle_floor;
         let mut next_lease_refresh = Instant::now();
@@ -535,7 +587,19 @@ impl Relay {
             let next = if owned.is_empty() {
                 Ok(None)
             } else {
-                self.claim_and_send(&owned, &ids).await
+                // Keys of the batch in flight wait for it: if one of its rows fails, a later row
+                // of the same key must not overtake it.
+                let busy_keys: Vec<&str> = in_flight
+                    .as_ref()
+                    .map(|batch| {
+                        batch
+                            .rows
+                            .iter()
+                            .map(|row| row.partition_key.as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.claim_and_send(&owned, &ids, &busy_keys).await
             };
             let settled = match in_flight.take() {
                 Some(previous) => self.settle(previous).await,
@@ -566,13 +630,17 @@ impl Relay {
                 (next, settled) => {
                     // A batch that was sent but cannot be marked stays pending (its transaction
                     // rolls back when dropped) and is sent again: same event ids, no loss.
-                    if let Ok(Some(batch)) = next {
-                        in_flight = Some(batch);
-                    }
-                    let err = settled
-                        .err()
-                        .map(|e| e.to_string())
-                        .unwrap_or_else(|| "claim failed".into());
+                    let err = match next {
+                        Ok(batch) => {
+                            in_flight = batch;
+                            settled
+                                .err()
+                                .map(|e| format!("marking a sent batch failed: {e}"))
+                                .unwrap_or_default()
+                        }
+                        Err(claim) => format!("claim failed: {claim}"),
+                    };
+                    metrics::counter!(names::OUTBOX_RELAY_ERRORS_TOTAL).increment(1);
                     tracing::warn!(error = %err, "relay batch failed; rows stay pending");
                     listener = None;
                     next_lease_refresh = Instant::now();
@@ -610,18 +678,21 @@ impl Relay {
         &self,
         owned: &[i16],
         priority: &[i64],
+        busy_keys: &[&str],
     ) -> Result<Option<InFlight>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let rows: Vec<ClaimedRow> = if priority.is_empty() {
             sqlx::query_as(self.statements.claim.clone())
                 .bind(owned)
                 .bind(self.config.batch_size)
+                .bind(busy_keys)
                 .fetch_all(&mut *tx)
                 .await?
         } else {
             sqlx::query_as(self.statements.claim_ids.clone())
                 .bind(owned)
                 .bind(self.config.batch_size)
+                .bind(busy_keys)
                 .bind(priority)
                 .fetch_all(&mut *tx)
                 .await?
@@ -635,46 +706,19 @@ impl Relay {
         metrics::histogram!(names::OUTBOX_BATCH_SIZE).record(rows.len() as f64);
         let started = Instant::now();
         let mut pending = Vec::with_capacity(rows.len());
-        let mut failures = Vec::new();
+        let mut failures: Vec<Failure> = Vec::new();
+        // Keys whose earlier row in this batch failed: their later rows are not sent, so they
+        // cannot overtake it. They stay pending, and the claim holds them back while that row
+        // waits for its retry (or until it is dead).
+        let mut held: Vec<&str> = Vec::new();
         for row in &rows {
-            if let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(&row.payload) {
-                failures.push(Failure {
-                    id: row.id,
-                    error: format!("payload is not valid JSON ({err}); it cannot be published"),
-                    fatal: true,
-                    attempts: row.attempts,
-                });
+            if held.contains(&row.partition_key.as_str()) {
                 continue;
             }
-            let headers =
-                to_kafka_headers(row.headers.0.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-            let mut attempt = 0;
-            loop {
-                let record = FutureRecord::to(&row.topic)
-                    .key(row.partition_key.as_bytes())
-                    .payload(&row.payload)
-                    .headers(headers.clone());
-                match self.producer.send_result(record) {
-                    Ok(delivery) => {
-                        pending.push((row.id, row.attempts, delivery));
-                        break;
-                    }
-                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _))
-                        if attempt < 1000 =>
-                    {
-                        attempt += 1;
-                        tokio::time::sleep(Duration::from_millis(1)).await;
-                    }
-                    Err((err, _)) => {
-                        failures.push(Failure {
-                            id: row.id,
-                            error: describe(&err),
-                            fatal: false,
-                            attempts: row.attempts,
-                        });
-                        break;
-                    }
-                }
+            let failed_before = failures.len();
+            self.send_row(row, &mut pending, &mut failures).await;
+            if failures.len() > failed_before {
+                held.push(row.partition_key.as_str());
             }
         }
         Ok(Some(InFlight {
@@ -684,6 +728,67 @@ impl Relay {
             failures,
             started,
         }))
+    }
+
+    /// Hands one claimed row to the producer, or records why it cannot be sent.
+    async fn send_row(
+        &self,
+        row: &ClaimedRow,
+        pending: &mut Vec<(i64, i32, rdkafka::producer::DeliveryFuture)>,
+        failures: &mut Vec<Failure>,
+    ) {
+        if let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(&row.payload) {
+            failures.push(Failure {
+                id: row.id,
+                error: format!("payload is not valid JSON ({err}); it cannot be published"),
+                fatal: true,
+                attempts: row.attempts,
+            });
+            return;
+        }
+        let headers = match header_pairs(&row.headers.0) {
+            Ok(pairs) => to_kafka_headers(pairs),
+            Err(reason) => {
+                failures.push(Failure {
+                    id: row.id,
+                    error: format!(
+                        "headers column is not a JSON array of [name, value] string pairs ({reason}); \
+                         the row cannot be published"
+                    ),
+                    fatal: true,
+                    attempts: row.attempts,
+                });
+                return;
+            }
+        };
+        let mut attempt = 0;
+        loop {
+            let record = FutureRecord::to(&row.topic)
+                .key(row.partition_key.as_bytes())
+                .payload(&row.payload)
+                .headers(headers.clone());
+            match self.producer.send_result(record) {
+                Ok(delivery) => {
+                    pending.push((row.id, row.attempts, delivery));
+                    break;
+                }
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _))
+                    if attempt < 1000 =>
+                {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                Err((err, _)) => {
+                    failures.push(Failure {
+                        id: row.id,
+                        error: describe(&err),
+                        fatal: false,
+                        attempts: row.attempts,
+                    });
+                    break;
+                }
+            }
+        }
     }
 
     /// Waits for a batch's acknowledgements, marks its rows (published, or failed with backoff,
@@ -855,25 +960,55 @@ async fn recv(listener: &mut Option<PgListener>) -> bool {
     }
 }
 
+/// The `(name, value)` pairs of a row's `headers` column, which must be `[[string, string], …]`
+/// (docs/OUTBOX.md); otherwise what is wrong, without repeating the values.
+fn header_pairs(headers: &serde_json::Value) -> Result<Vec<(&str, &str)>, String> {
+    let serde_json::Value::Array(pairs) = headers else {
+        return Err(format!("found {}", json_kind(headers)));
+    };
+    pairs
+        .iter()
+        .enumerate()
+        .map(|(index, pair)| match pair {
+            serde_json::Value::Array(items) => match items.as_slice() {
+                [
+                    serde_json::Value::String(name),
+                    serde_json::Value::String(value),
+                ] => Ok((name.as_str(), value.as_str())),
+                [_, _] => Err(format!("pair {index} does not hold two strings")),
+                other => Err(format!("pair {index} has {} elements, not 2", other.len())),
+            },
+            other => Err(format!(
+                "element {index} is {}, not a pair",
+                json_kind(other)
+            )),
+        })
+        .collect()
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 fn describe(err: &KafkaError) -> String {
     let text = format!("Kafka rejected the record: {err}");
     text.chars().take(1000).collect()
 }
 
-/// Advisory-lock class of an outbox table: FNV-1a of its name, kept positive and even so the
-/// presence class (class + 1) never collides with another table's shard class.
-fn lock_class(qualified_table: &str) -> i32 {
-    let hash = crate::outbox::fnv1a_32(qualified_table.as_bytes());
-    ((hash & 0x3fff_fffe) | 0x1000_0000) as i32
-}
-
 struct ShardLeasesHandle(lease::ShardLeases);
 
 impl ShardLeasesHandle {
-    fn new(pool: &PgPool, class: i32, relay_id: i32) -> Self {
+    fn new(pool: &PgPool, qualified_table: &str, relay_id: i32) -> Self {
         Self(lease::ShardLeases::new(
             pool.connect_options().as_ref().clone(),
-            class,
+            qualified_table,
             relay_id,
         ))
     }
