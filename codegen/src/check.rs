@@ -397,6 +397,36 @@ fn compatibility(
             path: format!("the current schema of {}", event.type_name),
             message: err.to_string(),
         })?;
+        // The released chain first: every revision must be compatible with those before it, as a
+        // registry checks each registration. A breaking change committed together with its
+        // regenerated history is already in the baseline, so comparing only the current schema
+        // with the latest revision would pass it.
+        for released in 1..versions.len() {
+            let report = compat::check(
+                event.compatibility,
+                input.policy,
+                &versions[..released],
+                &versions[released],
+            )
+            .map_err(|err| BaselineError::Schema {
+                path: topic.to_owned(),
+                message: err.to_string(),
+            })?;
+            for (comparison, change) in report.incompatibilities() {
+                let mut finding = incompatible(
+                    event,
+                    input.sources,
+                    comparison,
+                    change,
+                    format,
+                    Some(released),
+                );
+                finding
+                    .context
+                    .insert(0, format!("released revision {} of {topic}", released + 1));
+                findings.push(finding);
+            }
+        }
         let report =
             compat::check(event.compatibility, input.policy, &versions, &new).map_err(|err| {
                 BaselineError::Schema {

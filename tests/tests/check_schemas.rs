@@ -31,9 +31,9 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The workspace without the test crate (which needs Postgres and Kafka clients).
-fn copy_workspace() -> PathBuf {
+fn copy_workspace(name: &str) -> PathBuf {
     let root = main_root();
-    let copy = std::env::temp_dir().join(format!("tidings-check-schemas-{}", std::process::id()));
+    let copy = std::env::temp_dir().join(format!("tidings-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&copy);
     for dir in [
         "runtime",
@@ -106,7 +106,7 @@ fn stdout(output: &Output) -> String {
 
 #[test]
 fn breaking_changes_are_reported_at_their_source_and_compatible_ones_pass() {
-    let copy = copy_workspace();
+    let copy = copy_workspace("check-schemas");
     let baseline = main_root().join("generated");
     let baseline = baseline.to_str().unwrap();
     let cj = copy.join("contracts/src/cj_assessment.rs");
@@ -285,5 +285,74 @@ fn breaking_changes_are_reported_at_their_source_and_compatible_ones_pass() {
     );
     assert_eq!(mixed.status.code(), Some(2));
 
+    std::fs::remove_dir_all(&copy).unwrap();
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=tidings",
+            "-c",
+            "user.email=ci@tidings.invalid",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The way CI runs the check: no flags, after a breaking change was committed together with the
+/// regenerated generated/ (as `gen --check` demands). It must fail on a branch (the baseline is
+/// the merge-base with main) and on main itself (the released history's own chain).
+#[test]
+fn a_breaking_change_committed_with_its_regenerated_schemas_fails_the_default_check() {
+    let copy = copy_workspace("committed-break");
+    git(&copy, &["init", "--quiet", "--initial-branch", "main"]);
+    git(&copy, &["add", "--all"]);
+    git(&copy, &["commit", "--quiet", "--message", "catalogue"]);
+    let clean = xtask(&copy, &["check-schemas", "--format", "github"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+
+    let cj = copy.join("contracts/src/cj_assessment.rs");
+    let rank_line = line_of(&copy, "contracts/src/cj_assessment.rs", "pub rank: i64");
+    let (file, line) = rank_line.split_once(':').unwrap();
+    let expected = format!("::error file={file},line={line},title=TYPE_CHANGED::");
+    for branch in ["feature", "main"] {
+        if branch == "feature" {
+            git(&copy, &["checkout", "--quiet", "-b", "feature"]);
+        } else {
+            git(&copy, &["checkout", "--quiet", "main"]);
+        }
+        edit(&cj, "    pub rank: i64,", "    pub rank: String,");
+        let generated = xtask(&copy, &["gen"]);
+        assert_eq!(generated.status.code(), Some(0));
+        git(
+            &copy,
+            &["commit", "--quiet", "--all", "--message", "rank as text"],
+        );
+        let regenerated = xtask(&copy, &["gen", "--check"]);
+        assert_eq!(regenerated.status.code(), Some(0), "generated/ is current");
+
+        let checked = xtask(&copy, &["check-schemas", "--format", "github"]);
+        let report = stdout(&checked);
+        assert_eq!(checked.status.code(), Some(1), "on {branch}:\n{report}");
+        assert!(
+            report.lines().any(|l| l.starts_with(&expected)),
+            "on {branch}: no `{expected}` in:\n{report}"
+        );
+        if branch == "feature" {
+            git(&copy, &["checkout", "--quiet", "main"]);
+            git(&copy, &["merge", "--quiet", "--ff-only", "feature"]);
+            let merged = xtask(&copy, &["check-schemas", "--format", "github"]);
+            assert_eq!(merged.status.code(), Some(1), "{}", stdout(&merged));
+            git(&copy, &["reset", "--quiet", "--hard", "HEAD~1"]);
+        }
+    }
     std::fs::remove_dir_all(&copy).unwrap();
 }

@@ -78,3 +78,35 @@ pub fn committed_files(dir: &Path, reference: &str) -> Result<Vec<(String, Strin
     }
     Ok(files)
 }
+
+/// The revision `check-schemas` compares with by default: where the current branch left the main
+/// branch (`git merge-base HEAD <main>`), the main branch being the first of `origin/HEAD`,
+/// `origin/main`, `origin/master`, `main` and `master` that exists. On the main branch itself
+/// that is `HEAD`, and the released history's own chain catches a breaking change committed
+/// together with its regenerated schemas. `HEAD` when there is no main branch.
+pub fn default_baseline(dir: &Path) -> String {
+    let git = |args: &[&str]| -> Option<String> {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+            .filter(|text| !text.is_empty())
+    };
+    [
+        "origin/HEAD",
+        "origin/main",
+        "origin/master",
+        "main",
+        "master",
+    ]
+    .iter()
+    .find_map(|branch| git(&["merge-base", "HEAD", branch]))
+    .unwrap_or_else(|| "HEAD".to_owned())
+}

@@ -63,14 +63,17 @@ enum Command {
         format: ReportFormat,
     },
     /// Compare the schemas of the current contracts with a baseline (default: generated/ as
-    /// committed at HEAD): incompatible changes under each event's mode, removed events, changed
-    /// topics and keys, drift between the contracts and generated/, and lints. Exit 0 clean,
-    /// 1 findings, 2 usage or I/O error.
+    /// committed where this branch left the main branch, `git merge-base HEAD origin/HEAD`):
+    /// incompatible changes under each event's mode, including between the baseline's own released
+    /// revisions, removed events, changed topics and keys, drift between the contracts and
+    /// generated/, and lints. Exit 0 clean, 1 findings, 2 usage or I/O error.
     CheckSchemas {
-        /// Compare with generated/ as committed at this git revision.
+        /// Compare with generated/ as committed at this git revision (default: the merge-base
+        /// with the main branch).
         #[arg(long, conflicts_with = "baseline")]
         against: Option<String>,
-        /// Compare with this directory (laid out like generated/).
+        /// Compare with this directory (laid out like generated/); `--baseline generated` checks
+        /// the version history of the working tree, with no git.
         #[arg(long)]
         baseline: Option<PathBuf>,
         /// Output format.
@@ -404,7 +407,10 @@ fn run_check_schemas(
                 .map_err(|err| format!("{}: {err}", dir.display()))?
         }
         (None, reference) => {
-            git::committed_files(&generated, reference.as_deref().unwrap_or("HEAD"))?
+            let reference = reference
+                .clone()
+                .unwrap_or_else(|| git::default_baseline(&generated));
+            git::committed_files(&generated, &reference)?
         }
     };
     let baseline = Baseline {
