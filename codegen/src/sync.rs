@@ -114,6 +114,27 @@ pub fn read_tree(dir: &Path) -> io::Result<Vec<(String, String)>> {
         .collect()
 }
 
+/// Folders that package tools create inside the generated packages (`pip install`,
+/// `python -m build`, `npm install`, `npm run build`, bytecode caches). They are never generated,
+/// so they are neither checked nor removed.
+const BUILD_ARTEFACTS: &[&str] = &[
+    "build",
+    "dist",
+    "node_modules",
+    "__pycache__",
+    ".venv",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".tox",
+];
+
+fn is_build_artefact(folder: &Path) -> bool {
+    folder
+        .file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| BUILD_ARTEFACTS.contains(&name) || name.ends_with(".egg-info"))
+}
+
 fn list_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     if !dir.exists() {
@@ -125,7 +146,9 @@ fn list_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
             let entry = entry?;
             let path = entry.path();
             if entry.file_type()?.is_dir() {
-                pending.push(path);
+                if !is_build_artefact(&path) {
+                    pending.push(path);
+                }
             } else {
                 found.push(path);
             }
@@ -141,7 +164,7 @@ fn remove_empty_dirs(dir: &Path) -> io::Result<()> {
     }
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if path.is_dir() {
+        if path.is_dir() && !is_build_artefact(&path) {
             remove_empty_dirs(&path)?;
             if std::fs::read_dir(&path)?.next().is_none() {
                 std::fs::remove_dir(&path)?;
@@ -160,6 +183,34 @@ mod tests {
             path: path.into(),
             contents: contents.into(),
         }
+    }
+
+    #[test]
+    fn build_artefacts_of_package_tools_are_neither_stale_nor_removed() {
+        let dir =
+            std::env::temp_dir().join(format!("tidings-sync-artefacts-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let files = [file("python/pyproject.toml", "[project]\n")];
+        write(&dir, &files, &[]).unwrap();
+        for artefact in [
+            "python/build/lib/pkg/models.py",
+            "python/shop_contracts.egg-info/PKG-INFO",
+            "python/pkg/__pycache__/models.cpython-311.pyc",
+            "typescript/dist/index.js",
+            "typescript/node_modules/typescript/package.json",
+        ] {
+            let path = dir.join(artefact);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "built").unwrap();
+        }
+        assert_eq!(check(&dir, &files, &[]).unwrap(), Vec::new());
+        write(&dir, &files, &[]).unwrap();
+        assert!(dir.join("python/build/lib/pkg/models.py").exists());
+        assert!(
+            dir.join("typescript/node_modules/typescript/package.json")
+                .exists()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

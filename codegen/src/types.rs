@@ -133,6 +133,20 @@ impl TypeModel {
             collect(&event.json_schema, &event.type_name, &mut found);
         }
         collect(envelope, "EventEnvelope", &mut found);
+        // The packages' catalogue helpers name the catalogue enum, so it is defined whether or
+        // not a payload has a field of its type.
+        found
+            .enums
+            .entry(model.catalogue_enum.clone())
+            .or_insert_with(|| Enum {
+                name: model.catalogue_enum.clone(),
+                description: Some(format!("The events of the {} catalogue.", model.catalogue)),
+                values: model
+                    .events
+                    .iter()
+                    .map(|event| event.name.clone())
+                    .collect(),
+            });
         Self {
             enums: found.enums.into_values().collect(),
             aliases: found.aliases.into_values().collect(),
