@@ -619,3 +619,61 @@ async fn relays_of_two_outbox_tables_in_one_database_do_not_block_each_other() {
     }
     assert_eq!(distinct_event_ids(&received).len(), 128);
 }
+
+#[test]
+fn outbox_names_whose_channel_or_derived_names_would_not_fit_are_refused_at_build() {
+    let long_pair = Outbox::builder()
+        .schema("s".repeat(20))
+        .table("t".repeat(35))
+        .build()
+        .unwrap_err();
+    assert!(
+        long_pair.to_string().contains("NOTIFY channel"),
+        "{long_pair}"
+    );
+    assert!(
+        Outbox::builder()
+            .schema("s".repeat(20))
+            .table("t".repeat(34))
+            .build()
+            .is_ok()
+    );
+    let table = Outbox::builder().table("t".repeat(63)).build().unwrap_err();
+    assert!(table.to_string().contains("at most 49"), "{table}");
+    let reserved = Outbox::builder()
+        .schema("information_schema")
+        .build()
+        .unwrap_err();
+    assert!(
+        reserved.to_string().contains("belong to Postgres"),
+        "{reserved}"
+    );
+    assert!(Inbox::new("pg_catalog", "inbox").is_err());
+}
+
+/// A NUL in the partition key or a header value is a typed error before any SQL runs, so the
+/// caller's transaction stays usable, as with every other rejected event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nul_character_is_a_typed_error_that_leaves_the_transaction_usable() {
+    let (db, _kafka, outbox) = setup().await;
+    let mut tx = db.pool.begin().await.unwrap();
+    let in_key = fault("with\0nul", 1);
+    let in_source = EventEnvelope::new(
+        "fault\0suite",
+        Fault {
+            key: "k".into(),
+            seq: 2,
+        },
+    );
+    for (envelope, field) in [(in_key, "partition key"), (in_source, "source_service")] {
+        match outbox.enqueue(&mut tx, &envelope).await {
+            Err(tidings::outbox::OutboxError::NulCharacter { field: found, .. }) => {
+                assert_eq!(found, field)
+            }
+            other => panic!("{field}: expected NulCharacter, got {other:?}"),
+        }
+    }
+    outbox.enqueue(&mut tx, &fault("fine", 3)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(outbox.depth(&db.pool).await.unwrap().pending, 1);
+}

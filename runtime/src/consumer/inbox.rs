@@ -19,8 +19,8 @@ pub struct Inbox {
 impl Inbox {
     /// The inbox at `schema.table`, once the names are validated.
     pub fn new(schema: &str, table: &str) -> Result<Self, InvalidIdent> {
-        let schema = SqlIdent::new(schema, "schema")?;
-        let table = SqlIdent::new(table, "table")?;
+        let schema = SqlIdent::schema(schema, "inbox schema")?;
+        let table = SqlIdent::table(table, "inbox table")?;
         // Audited: only validated identifiers are interpolated.
         let record = AssertSqlSafe(format!(
             "INSERT INTO {schema}.{table} (consumer_group, event_id, topic, kafka_partition, kafka_offset) \

@@ -93,6 +93,17 @@ pub enum OutboxError {
         #[source]
         source: serde_json::Error,
     },
+    /// A text column or header would hold a NUL character, which Postgres text and JSONB cannot
+    /// store. Nothing was written and the transaction stays usable.
+    #[error(
+        "event for topic `{topic}`: {field} contains a NUL character, which Postgres cannot store; remove it"
+    )]
+    NulCharacter {
+        /// Topic of the event.
+        topic: &'static str,
+        /// Where: `partition key`, or a header name such as `source_service`.
+        field: &'static str,
+    },
     /// The two halves of a thin/rich pair belong to different operations.
     #[error(
         "thin event {thin} and rich event {rich} must share a correlation id to be enqueued as a pair; build both envelopes with the same .correlation_id(...)"
@@ -207,10 +218,18 @@ impl OutboxBuilder {
 
     /// The outbox, once the names are validated.
     pub fn build(self) -> Result<Outbox, InvalidIdent> {
-        let schema = SqlIdent::new(&self.schema, "schema")?;
-        let table = SqlIdent::new(&self.table, "table")?;
+        let schema = SqlIdent::schema(&self.schema, "outbox schema")?;
+        let table = SqlIdent::table(&self.table, "outbox table")?;
         let qualified = format!("{schema}.{table}");
         let channel = format!("tidings_{}_{}", schema.as_str(), table.as_str());
+        if channel.len() > 63 {
+            // NOTIFY channels are identifiers too.
+            return Err(InvalidIdent {
+                name: format!("{}.{}", schema.as_str(), table.as_str()),
+                role: "outbox schema and table",
+                requirement: "at most 54 characters together, so that the NOTIFY channel `tidings_<schema>_<table>` fits Postgres' 63",
+            });
+        }
         // Audited: the only interpolated text is `qualified`, built from validated identifiers.
         let insert = AssertSqlSafe(format!(
             "INSERT INTO {qualified} (event_id, event_type, topic, partition_key, key_shard, headers, payload) \
@@ -493,7 +512,16 @@ impl Outbox {
                 "event payload is above the size target"
             );
         }
+        if partition_key.contains('\0') {
+            return Err(OutboxError::NulCharacter {
+                topic,
+                field: "partition key",
+            });
+        }
         let headers = StandardHeaders::from_envelope(envelope).to_pairs();
+        if let Some((field, _)) = headers.iter().find(|(_, value)| value.contains('\0')) {
+            return Err(OutboxError::NulCharacter { topic, field });
+        }
         let row = PreparedRow {
             event_id: envelope.event_id,
             event_type: envelope.event_type.clone(),
