@@ -31,6 +31,10 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The workspace without the test crate (which needs Postgres and Kafka clients).
+/// The copies share one target directory (and so one `xtask` binary, which has its workspace's
+/// path built in): one test at a time.
+static ONE_COPY_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn copy_workspace(name: &str) -> PathBuf {
     let root = main_root();
     let copy = std::env::temp_dir().join(format!("tidings-{name}-{}", std::process::id()));
@@ -106,6 +110,7 @@ fn stdout(output: &Output) -> String {
 
 #[test]
 fn breaking_changes_are_reported_at_their_source_and_compatible_ones_pass() {
+    let _one = ONE_COPY_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let copy = copy_workspace("check-schemas");
     let baseline = main_root().join("generated");
     let baseline = baseline.to_str().unwrap();
@@ -312,12 +317,19 @@ fn git(dir: &Path, args: &[&str]) {
 /// the merge-base with main) and on main itself (the released history's own chain).
 #[test]
 fn a_breaking_change_committed_with_its_regenerated_schemas_fails_the_default_check() {
+    let _one = ONE_COPY_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let copy = copy_workspace("committed-break");
     git(&copy, &["init", "--quiet", "--initial-branch", "main"]);
     git(&copy, &["add", "--all"]);
     git(&copy, &["commit", "--quiet", "--message", "catalogue"]);
     let clean = xtask(&copy, &["check-schemas", "--format", "github"]);
-    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&clean),
+        String::from_utf8_lossy(&clean.stderr)
+    );
 
     let cj = copy.join("contracts/src/cj_assessment.rs");
     let rank_line = line_of(&copy, "contracts/src/cj_assessment.rs", "pub rank: i64");
