@@ -53,6 +53,10 @@ pub fn producer_config(bootstrap_servers: &str, message_timeout_ms: u64) -> Clie
         .set("batch.num.messages", "10000")
         .set("batch.size", "1000000")
         .set("queue.buffering.max.messages", "200000")
+        .set(
+            "message.max.bytes",
+            crate::record::PRODUCER_MESSAGE_MAX_BYTES.to_string(),
+        )
         .set("message.timeout.ms", message_timeout_ms.to_string());
     config
 }

@@ -65,6 +65,7 @@ pub mod key;
 pub mod metrics;
 #[cfg(feature = "postgres")]
 pub mod outbox;
+pub mod record;
 pub mod registry;
 #[cfg(all(feature = "postgres", feature = "kafka"))]
 pub mod relay;

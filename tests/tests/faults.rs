@@ -493,7 +493,8 @@ async fn a_key_waits_behind_its_failing_head_and_keeps_its_order() {
     let written = outbox.enqueue_batch(&mut tx, &rest).await.unwrap();
     tx.commit().await.unwrap();
 
-    let relay = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+    let small = Outbox::builder().size_cap(8_000).build().unwrap();
+    let relay = Relay::builder(small, db.pool.clone(), kafka.bootstrap_servers())
         .preset(Environment::Testing)
         .producer_setting("message.max.bytes", "10000")
         .configure(|c| {
@@ -565,6 +566,13 @@ async fn out_of_range_relay_settings_are_refused_at_build() {
         (|c| c.max_attempts = 0, "max_attempts"),
         (|c| c.retention = Duration::MAX, "retention"),
         (|c| c.message_timeout = Duration::ZERO, "message_timeout"),
+        (
+            |c| {
+                c.producer_overrides
+                    .push(("message.max.bytes".into(), "500000".into()))
+            },
+            "message.max.bytes",
+        ),
     ] {
         match build(change) {
             Err(tidings::relay::RelayError::InvalidConfig { setting: found, .. }) => {
@@ -676,4 +684,58 @@ async fn a_nul_character_is_a_typed_error_that_leaves_the_transaction_usable() {
     outbox.enqueue(&mut tx, &fault("fine", 3)).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(outbox.depth(&db.pool).await.unwrap().pending, 1);
+}
+
+/// One limit, checked at enqueue against the size actually sent (value + key + headers): an event
+/// just under it is published by a relay with default settings; one byte more is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_largest_accepted_event_is_published_and_one_byte_more_is_refused() {
+    let (db, kafka, outbox) = setup().await;
+    let cap = outbox.size_cap();
+    assert_eq!(cap, tidings::record::MAX_RECORD_BYTES);
+    let size = |key_len: usize| {
+        let envelope = fault(&"k".repeat(key_len), 1);
+        let pairs = tidings::StandardHeaders::from_envelope(&envelope).to_pairs();
+        tidings::record::record_size(
+            serde_json::to_vec(&envelope).unwrap().len(),
+            key_len,
+            pairs.iter().map(|(k, v)| (*k, v.as_str())),
+        )
+    };
+    let (mut low, mut high) = (1, cap);
+    while low + 1 < high {
+        let mid = (low + high) / 2;
+        if size(mid) <= cap {
+            low = mid
+        } else {
+            high = mid
+        }
+    }
+    let largest = fault(&"k".repeat(low), 1);
+    let too_large = fault(&"k".repeat(low + 1), 2);
+    let mut tx = db.pool.begin().await.unwrap();
+    match outbox.enqueue(&mut tx, &too_large).await {
+        Err(tidings::outbox::OutboxError::PayloadTooLarge { bytes, limit, .. }) => {
+            assert_eq!(limit, cap);
+            assert!(bytes > cap);
+        }
+        other => panic!("expected PayloadTooLarge, got {other:?}"),
+    }
+    outbox.enqueue(&mut tx, &largest).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let relay = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .build()
+        .unwrap()
+        .spawn();
+    let consumer = kafka.consumer(&[Fault::TOPIC]);
+    let received =
+        tokio::task::spawn_blocking(move || consume(&consumer, 1, Duration::from_secs(20)))
+            .await
+            .unwrap();
+    let stats = relay.shutdown().await.unwrap();
+    assert_eq!((stats.published, stats.dead), (1, 0), "{stats:?}");
+    assert_eq!(received.len(), 1);
+    println!("largest accepted record: {} bytes (cap {cap})", size(low));
 }

@@ -63,13 +63,16 @@ pub const OVERLAP_MIN_BATCH: usize = 16;
 /// Default payload size above which a warning metric is raised.
 pub const DEFAULT_SIZE_TARGET: usize = 100 * 1024;
 
-/// Default payload size above which enqueue fails.
-pub const DEFAULT_SIZE_CAP: usize = 1024 * 1024;
+/// Default record size above which enqueue fails: [`MAX_RECORD_BYTES`](crate::record::MAX_RECORD_BYTES),
+/// counted as the relay will send the record (value + key + headers + framing), so that whatever
+/// the outbox accepts, the relay's producer can publish.
+pub const DEFAULT_SIZE_CAP: usize = 1_000_000;
 
 /// What can go wrong when writing to the outbox.
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxError {
-    /// The serialized envelope is larger than the hard cap. Nothing was written.
+    /// The record (serialized envelope + key + headers) is larger than the hard cap. Nothing was
+    /// written.
     #[error(
         "event for topic `{topic}` is {bytes} bytes, over the outbox limit of {limit} bytes; store the data in the content service and send an ArtifactRef instead"
     )]
@@ -210,7 +213,10 @@ impl OutboxBuilder {
         self
     }
 
-    /// Size above which enqueue fails (default 1 MB).
+    /// Record size above which enqueue fails (default [`DEFAULT_SIZE_CAP`], 1,000,000 bytes),
+    /// counted as the relay sends the record: value + key + header names and values + framing.
+    /// A relay refuses to start when its producer's `message.max.bytes` could not carry a record
+    /// of this size.
     pub fn size_cap(mut self, bytes: usize) -> Self {
         self.size_cap = bytes;
         self
@@ -293,6 +299,11 @@ impl Outbox {
     /// 100 KB target, 1 MB cap.
     pub fn builder() -> OutboxBuilder {
         OutboxBuilder::default()
+    }
+
+    /// The record size above which enqueue fails ([`OutboxBuilder::size_cap`]).
+    pub fn size_cap(&self) -> usize {
+        self.inner.size_cap
     }
 
     /// `schema.table`, quoted.
@@ -495,13 +506,7 @@ impl Outbox {
         } else {
             (serde_json::to_vec(envelope).map_err(serialize)?, None)
         };
-        if payload.len() > self.inner.size_cap {
-            return Err(OutboxError::PayloadTooLarge {
-                topic,
-                bytes: payload.len(),
-                limit: self.inner.size_cap,
-            });
-        }
+
         if payload.len() > self.inner.size_target {
             metrics::counter!(names::OUTBOX_PAYLOAD_OVER_TARGET_TOTAL, "topic" => topic)
                 .increment(1);
@@ -521,6 +526,18 @@ impl Outbox {
         let headers = StandardHeaders::from_envelope(envelope).to_pairs();
         if let Some((field, _)) = headers.iter().find(|(_, value)| value.contains('\0')) {
             return Err(OutboxError::NulCharacter { topic, field });
+        }
+        let record = crate::record::record_size(
+            payload.len(),
+            partition_key.len(),
+            headers.iter().map(|(name, value)| (*name, value.as_str())),
+        );
+        if record > self.inner.size_cap {
+            return Err(OutboxError::PayloadTooLarge {
+                topic,
+                bytes: record,
+                limit: self.inner.size_cap,
+            });
         }
         let row = PreparedRow {
             event_id: envelope.event_id,

@@ -310,6 +310,21 @@ impl RelayBuilder {
     /// The relay, with its producer created.
     pub fn build(self) -> Result<Relay, RelayError> {
         self.config.validate()?;
+        // What the outbox accepts, the producer must be able to send.
+        let message_max_bytes = self
+            .config
+            .producer_overrides
+            .iter()
+            .rev()
+            .find(|(key, _)| key == "message.max.bytes")
+            .map(|(_, value)| value.parse::<usize>().unwrap_or(0))
+            .unwrap_or(crate::record::PRODUCER_MESSAGE_MAX_BYTES);
+        if message_max_bytes < self.outbox.size_cap() {
+            return Err(RelayError::InvalidConfig {
+                setting: "message.max.bytes",
+                requirement: "at least the outbox's size cap (Outbox::size_cap), so that every accepted event can be published; raise it or lower the cap",
+            });
+        }
         let mut producer_settings = producer_config(
             &self.bootstrap_servers,
             self.config.message_timeout.as_millis() as u64,
