@@ -28,6 +28,13 @@ pub const KAFKA_EVENT_HEADERS_MISSING_TOTAL: &str = "kafka_event_headers_missing
 /// contradicts the body (`problem="contradicting"`), labelled `topic`, `header` and `problem`.
 /// The record is still read from its body.
 pub const KAFKA_EVENT_HEADERS_INVALID_TOTAL: &str = "kafka_event_headers_invalid_total";
+/// Counter: errors the Kafka consumer reported (broker connection, decompression, …), labelled
+/// `consumer_group`; the error is in the log.
+pub const KAFKA_CONSUMER_ERRORS_TOTAL: &str = "kafka_consumer_errors_total";
+/// Counter: poison records that could not be written to their dead-letter topic even without
+/// their original headers (too large for it), labelled `consumer_group`. Each is logged with its
+/// topic, partition and offset.
+pub const KAFKA_DEAD_LETTER_FAILED_TOTAL: &str = "kafka_dead_letter_failed_total";
 /// Histogram: seconds spent resolving a partition key.
 pub const PARTITION_KEY_RESOLUTION_SECONDS: &str = "partition_key_resolution_seconds";
 /// Counter: redelivered events skipped by the idempotent consumer.

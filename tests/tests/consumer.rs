@@ -722,3 +722,82 @@ async fn records_without_or_with_bad_headers_are_read_from_their_body() {
         1
     );
 }
+
+/// Records compressed with any codec a producer may choose (gzip, snappy, lz4, zstd) are read;
+/// none halts its partition.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_compressed_with_every_codec_are_read() {
+    let spellcheck = SpellcheckPhaseCompletedV1::TOPIC;
+    let (db, kafka, _) = setup(&[spellcheck], 1).await;
+    let codecs = ["gzip", "snappy", "lz4", "zstd", "none"];
+    for codec in codecs {
+        let producer: FutureProducer = ClientConfig::new()
+            .set("bootstrap.servers", kafka.bootstrap_servers())
+            .set("compression.type", codec)
+            .create()
+            .unwrap_or_else(|err| panic!("{codec}: {err}"));
+        send(&producer, &phase_completed(&format!("codec-{codec}")), true).await;
+    }
+    let handler = RecordEffects {
+        stop_after: Some(codecs.len() as u64),
+        ..RecordEffects::new()
+    };
+    let done = handler.done.clone();
+    let consumer = consumer(
+        &kafka,
+        &db,
+        "codecs",
+        &[ProcessingEvent::SpellcheckPhaseCompleted],
+    );
+    let stats = tokio::time::timeout(
+        Duration::from_secs(60),
+        consumer.run(&handler, async move { done.notified().await }),
+    )
+    .await
+    .expect("every compressed record was handled")
+    .unwrap();
+    assert_eq!(
+        (stats.handled, stats.dead_lettered),
+        (codecs.len() as u64, 0)
+    );
+}
+
+/// Shutdown completes within its deadline even while a record waits for a database that does not
+/// answer; the record's offset is not committed, so the next run reads it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_completes_while_a_record_waits_for_the_database() {
+    let spellcheck = SpellcheckPhaseCompletedV1::TOPIC;
+    let (_db, kafka, producer) = setup(&[spellcheck], 1).await;
+    send(&producer, &phase_completed("waits"), true).await;
+    let unreachable = sqlx::postgres::PgPoolOptions::new()
+        .acquire_timeout(Duration::from_millis(300))
+        .connect_lazy("postgres://tidings@127.0.0.1:1/nowhere")
+        .unwrap();
+    let consumer = EventConsumer::<ProcessingEventPayload>::builder(
+        kafka.bootstrap_servers(),
+        "unreachable-db",
+        unreachable,
+    )
+    .events(&[ProcessingEvent::SpellcheckPhaseCompleted])
+    .handler_retries(
+        3,
+        Backoff {
+            base: Duration::from_millis(20),
+            cap: Duration::from_secs(30),
+        },
+    )
+    .build()
+    .unwrap();
+    let handler = RecordEffects::new();
+    let started = Instant::now();
+    let stats = tokio::time::timeout(
+        Duration::from_secs(30),
+        consumer.run(&handler, tokio::time::sleep(Duration::from_secs(8))),
+    )
+    .await
+    .expect("shutdown completed")
+    .unwrap();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(20), "shutdown took {took:?}");
+    assert_eq!(stats, tidings::consumer::ConsumerStats::default());
+}

@@ -739,3 +739,58 @@ async fn the_largest_accepted_event_is_published_and_one_byte_more_is_refused() 
     assert_eq!(received.len(), 1);
     println!("largest accepted record: {} bytes (cap {cap})", size(low));
 }
+
+/// A table dropped while services run is created again by the next `migrate`, although its
+/// migration is recorded; the outbox and the inbox alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_recreates_a_dropped_outbox_or_inbox_table() {
+    let (db, _kafka, outbox) = setup().await;
+    let inbox = Inbox::default();
+    inbox.migrate(&db.pool).await.unwrap();
+    for table in ["tidings_outbox", "tidings_inbox"] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP TABLE public.{table}")))
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    outbox.migrate(&db.pool).await.unwrap();
+    inbox.migrate(&db.pool).await.unwrap();
+    let mut tx = db.pool.begin().await.unwrap();
+    outbox
+        .enqueue(&mut tx, &fault("after-drop", 1))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(outbox.depth(&db.pool).await.unwrap().pending, 1);
+    let (inbox_rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM public.tidings_inbox")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(inbox_rows, 0);
+}
+
+/// The same event id twice in one batch: one row is written, and the repeat is reported as not
+/// inserted, with the first one's id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_event_id_twice_in_one_batch_is_written_once() {
+    let (db, _kafka, outbox) = setup().await;
+    for size in [3, 40] {
+        let mut events: Vec<_> = (0..size).map(|seq| fault("dup", seq)).collect();
+        events[size as usize - 1].event_id = events[0].event_id;
+        let mut tx = db.pool.begin().await.unwrap();
+        let written = outbox.enqueue_batch(&mut tx, &events).await.unwrap();
+        tx.commit().await.unwrap();
+        let last = written.last().unwrap();
+        assert!(written[0].inserted);
+        assert!(
+            !last.inserted,
+            "batch of {size}: the repeat is not inserted"
+        );
+        assert_eq!(last.id, written[0].id);
+        assert_eq!(
+            written.iter().filter(|w| w.inserted).count(),
+            size as usize - 1
+        );
+    }
+    assert_eq!(outbox.depth(&db.pool).await.unwrap().pending, 2 + 39);
+}

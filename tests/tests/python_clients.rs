@@ -63,6 +63,9 @@ fn example<T: serde::de::DeserializeOwned>(class: &str) -> T {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// What a Rust producer sent: event id, key, headers, value bytes.
+type Sent = (String, String, Vec<(&'static str, String)>, Vec<u8>);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aiokafka_and_kafka_python_read_every_relayed_record_as_sent() {
     let python = python_with_clients();
@@ -75,7 +78,7 @@ async fn aiokafka_and_kafka_python_read_every_relayed_record_as_sent() {
     let outbox = Outbox::builder().build().unwrap();
     outbox.migrate(&db.pool).await.unwrap();
 
-    let mut expected: Vec<(String, String, Vec<(&'static str, String)>, Vec<u8>)> = Vec::new();
+    let mut expected: Vec<Sent> = Vec::new();
     let mut tx = db.pool.begin().await.unwrap();
     for i in 0..10 {
         let mut result: AssessmentResultV1 = example("AssessmentResultV1");

@@ -348,6 +348,7 @@ impl<P: CataloguePayload> EventConsumer<P> {
         shutdown: impl Future<Output = ()>,
     ) -> Result<ConsumerStats, ConsumerError> {
         let mut stats = ConsumerStats::default();
+        let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
         tokio::pin!(shutdown);
         loop {
             let message = tokio::select! {
@@ -355,8 +356,27 @@ impl<P: CataloguePayload> EventConsumer<P> {
                 message = self.consumer.recv() => message,
             };
             match message {
-                Ok(message) => self.process(&message, handler, &mut stats).await,
-                Err(err) => tracing::warn!(error = %err, "consumer error"),
+                Ok(message) => {
+                    // A record in progress finishes, but its waits (a database outage, handler
+                    // retries, a dead-letter topic refusing writes) end at shutdown. A record left
+                    // that way has no stored offset: the next run reads it again, and the inbox
+                    // drops what already took effect.
+                    let processing =
+                        self.process(&message, handler, &mut stats, stopping_rx.clone());
+                    tokio::pin!(processing);
+                    tokio::select! {
+                        () = &mut processing => {}
+                        _ = &mut shutdown => {
+                            let _ = stopping.send(true);
+                            processing.await;
+                            break;
+                        }
+                    }
+                }
+                Err(err) => {
+                    metrics::counter!(metric_names::KAFKA_CONSUMER_ERRORS_TOTAL, "consumer_group" => self.group.clone()).increment(1);
+                    tracing::warn!(error = %err, "consumer error");
+                }
             }
         }
         match self.consumer.commit_consumer_state(CommitMode::Sync) {
@@ -378,10 +398,13 @@ impl<P: CataloguePayload> EventConsumer<P> {
         message: &BorrowedMessage<'_>,
         handler: &H,
         stats: &mut ConsumerStats,
+        mut stopping: tokio::sync::watch::Receiver<bool>,
     ) {
         match self.decode(message) {
             Err(poison) => {
-                self.dead_letter(message, &poison).await;
+                if !self.dead_letter(message, &poison, &mut stopping).await {
+                    return;
+                }
                 stats.dead_lettered += 1;
             }
             Ok((received, method)) => {
@@ -400,8 +423,10 @@ impl<P: CataloguePayload> EventConsumer<P> {
                             break;
                         }
                         Err(Failure::Database(err)) => {
-                            tracing::warn!(error = %err, "database unavailable; retrying the record");
-                            tokio::time::sleep(self.backoff.cap).await;
+                            tracing::warn!(error = %err, "database unavailable (or the inbox table missing: run Inbox::migrate); retrying the record");
+                            if stopped_while_waiting(&mut stopping, self.backoff.cap).await {
+                                return;
+                            }
                         }
                         Err(Failure::Handler(err)) => {
                             attempt += 1;
@@ -410,15 +435,17 @@ impl<P: CataloguePayload> EventConsumer<P> {
                                     reason: PoisonReason::HandlerFailed,
                                     error: err.to_string(),
                                 };
-                                self.dead_letter(message, &poison).await;
+                                if !self.dead_letter(message, &poison, &mut stopping).await {
+                                    return;
+                                }
                                 stats.dead_lettered += 1;
                                 break;
                             }
                             stats.handler_retries += 1;
-                            tokio::time::sleep(
-                                self.backoff.delay(attempt, crate::relay::random_unit()),
-                            )
-                            .await;
+                            let delay = self.backoff.delay(attempt, crate::relay::random_unit());
+                            if stopped_while_waiting(&mut stopping, delay).await {
+                                return;
+                            }
                         }
                     }
                 }
@@ -554,9 +581,18 @@ impl<P: CataloguePayload> EventConsumer<P> {
         Ok(())
     }
 
-    /// Copies the record to its dead-letter topic and waits for the acknowledgement. Retries until
-    /// it succeeds: committing the offset of a record that is nowhere would lose it.
-    async fn dead_letter(&self, message: &BorrowedMessage<'_>, poison: &Poison) {
+    /// Copies the record to its dead-letter topic and waits for the acknowledgement; false when
+    /// shutdown interrupted the retries (the offset must not be stored then). Transient
+    /// errors are retried with backoff (until shutdown): committing the offset of a record that
+    /// is nowhere would lose it. A copy too large for the dead-letter topic is sent again with the
+    /// `dlq_*` headers only; if even that is too large, the record is skipped with an error log
+    /// and `kafka_dead_letter_failed_total`, since no retry can succeed (it stays in its topic).
+    async fn dead_letter(
+        &self,
+        message: &BorrowedMessage<'_>,
+        poison: &Poison,
+        stopping: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> bool {
         let topic = self
             .dead_letter_topic
             .clone()
@@ -567,33 +603,18 @@ impl<P: CataloguePayload> EventConsumer<P> {
             offset = message.offset(),
             "dead-lettering a record"
         );
-        let partition = message.partition().to_string();
-        let offset = message.offset().to_string();
         let failed_at = Timestamp::now().to_string();
         let error: String = poison.error.chars().take(1000).collect();
-        let mut headers = OwnedHeaders::new();
-        if let Some(original) = message.headers() {
-            for header in original.iter() {
-                headers = headers.insert(Header {
-                    key: header.key,
-                    value: header.value,
-                });
-            }
-        }
-        for (key, value) in [
-            (names::dead_letter::REASON, poison.reason.as_str()),
-            (names::dead_letter::ERROR, error.as_str()),
-            (names::dead_letter::ORIGINAL_TOPIC, message.topic()),
-            (names::dead_letter::ORIGINAL_PARTITION, partition.as_str()),
-            (names::dead_letter::ORIGINAL_OFFSET, offset.as_str()),
-            (names::dead_letter::CONSUMER_GROUP, self.group.as_str()),
-            (names::dead_letter::FAILED_AT, failed_at.as_str()),
-        ] {
-            headers = headers.insert(Header {
-                key,
-                value: Some(value.as_bytes()),
-            });
-        }
+        let mut headers = dead_letter_headers(
+            &poison.reason,
+            &error,
+            message,
+            &self.group,
+            &failed_at,
+            message.headers(),
+        );
+        let mut attempt = 0;
+        let mut trimmed = false;
         loop {
             let mut record = FutureRecord::<[u8], [u8]>::to(&topic).headers(headers.clone());
             if let Some(key) = message.key() {
@@ -603,14 +624,106 @@ impl<P: CataloguePayload> EventConsumer<P> {
                 record = record.payload(payload);
             }
             match self.dead_letters.send(record, Duration::from_secs(5)).await {
-                Ok(_) => return,
+                Ok(_) => return true,
+                Err((err, _)) if is_too_large(&err) && !trimmed => {
+                    // The copy with the original headers and the dlq_* headers is over a limit:
+                    // keep the value and key whole, and only the dlq_* headers, shortened.
+                    tracing::warn!(error = %err, topic, "dead-letter copy too large; sending it with the dlq_* headers only");
+                    let short: String = error.chars().take(200).collect();
+                    headers = dead_letter_headers(
+                        &poison.reason,
+                        &short,
+                        message,
+                        &self.group,
+                        &failed_at,
+                        None,
+                    );
+                    trimmed = true;
+                }
+                Err((err, _)) if is_too_large(&err) => {
+                    // Nothing more can be left out without losing the record itself. The record
+                    // stays in its topic at this offset; the error says where.
+                    metrics::counter!(metric_names::KAFKA_DEAD_LETTER_FAILED_TOTAL, "consumer_group" => self.group.clone()).increment(1);
+                    tracing::error!(
+                        error = %err,
+                        topic = message.topic(),
+                        partition = message.partition(),
+                        offset = message.offset(),
+                        dead_letter_topic = topic,
+                        "the record cannot be written to its dead-letter topic (too large for it); skipped, it remains in its topic at this offset"
+                    );
+                    return true;
+                }
                 Err((err, _)) => {
-                    tracing::error!(error = %err, topic, "cannot write to the dead-letter topic; retrying");
-                    tokio::time::sleep(self.backoff.cap).await;
+                    attempt += 1;
+                    tracing::error!(error = %err, topic, attempt, "cannot write to the dead-letter topic; retrying");
+                    let delay = self.backoff.delay(attempt, crate::relay::random_unit());
+                    if stopped_while_waiting(stopping, delay).await {
+                        return false;
+                    }
                 }
             }
         }
     }
+}
+
+/// Waits `delay`; true when shutdown began before or during the wait.
+async fn stopped_while_waiting(
+    stopping: &mut tokio::sync::watch::Receiver<bool>,
+    delay: Duration,
+) -> bool {
+    if *stopping.borrow() {
+        return true;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(delay) => *stopping.borrow(),
+        _ = stopping.changed() => true,
+    }
+}
+
+fn is_too_large(err: &KafkaError) -> bool {
+    use rdkafka::types::RDKafkaErrorCode as Code;
+    matches!(
+        err.rdkafka_error_code(),
+        Some(Code::MessageSizeTooLarge | Code::InvalidMessageSize)
+    )
+}
+
+/// The headers of a dead-letter copy: the original ones (when given), then the `dlq_*` set.
+fn dead_letter_headers(
+    reason: &PoisonReason,
+    error: &str,
+    message: &BorrowedMessage<'_>,
+    group: &str,
+    failed_at: &str,
+    original: Option<&rdkafka::message::BorrowedHeaders>,
+) -> OwnedHeaders {
+    let partition = message.partition().to_string();
+    let offset = message.offset().to_string();
+    let mut headers = OwnedHeaders::new();
+    if let Some(original) = original {
+        for header in original.iter() {
+            headers = headers.insert(Header {
+                key: header.key,
+                value: header.value,
+            });
+        }
+    }
+    for (key, value) in [
+        (names::dead_letter::REASON, reason.as_str()),
+        (names::dead_letter::ERROR, error),
+        (names::dead_letter::ORIGINAL_TOPIC, message.topic()),
+        (names::dead_letter::ORIGINAL_PARTITION, partition.as_str()),
+        (names::dead_letter::ORIGINAL_OFFSET, offset.as_str()),
+        (names::dead_letter::CONSUMER_GROUP, group),
+        (names::dead_letter::FAILED_AT, failed_at),
+    ] {
+        headers = headers.insert(Header {
+            key,
+            value: Some(value.as_bytes()),
+        });
+    }
+    headers
 }
 
 enum Failure {

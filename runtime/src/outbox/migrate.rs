@@ -11,7 +11,8 @@ const OUTBOX_MIGRATIONS: &[(u32, &str)] =
 impl Outbox {
     /// Creates or upgrades the outbox table. Safe to call from every instance at start-up:
     /// concurrent callers serialize on an advisory lock, and applied versions are recorded in
-    /// `<schema>.tidings_migrations`.
+    /// `<schema>.tidings_migrations`. A table that was recorded but no longer exists is created
+    /// again.
     pub async fn migrate(&self, pool: &PgPool) -> Result<(), OutboxError> {
         apply(
             pool,
@@ -49,6 +50,20 @@ pub(crate) async fn apply(
     )))
     .execute(&mut *tx)
     .await?;
+    // A recorded table that no longer exists (dropped by hand, restored from a dump without
+    // it) is created again: its record is forgotten and every migration runs from the first.
+    let (exists,): (bool,) = sqlx::query_as("SELECT to_regclass($1) IS NOT NULL")
+        .bind(format!("{schema}.{target}"))
+        .fetch_one(&mut *tx)
+        .await?;
+    if !exists {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {schema}.tidings_migrations WHERE target = $1"
+        )))
+        .bind(target.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
     let applied: Vec<(i32,)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT version FROM {schema}.tidings_migrations WHERE target = $1"
     )))

@@ -637,9 +637,18 @@ impl Outbox {
             .await?;
         // Duplicates (same event id already enqueued) are not returned by the insert; report them
         // with the id of the existing row.
-        let mut result = Vec::with_capacity(rows.len());
+        let mut result: Vec<Enqueued> = Vec::with_capacity(rows.len());
         for row in rows {
             let event_id = row.event_id;
+            // The same event id twice in one batch: the first is written, the repeat is not.
+            if let Some(first) = result.iter().find(|e| e.event_id == event_id) {
+                result.push(Enqueued {
+                    id: first.id,
+                    event_id,
+                    inserted: false,
+                });
+                continue;
+            }
             match inserted.iter().find(|(_, id)| *id == event_id) {
                 Some((id, _)) => result.push(Enqueued {
                     id: *id,

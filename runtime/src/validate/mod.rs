@@ -31,7 +31,8 @@ pub struct Violation {
     pub path: String,
     /// The schema keyword that failed, e.g. `exclusiveMinimum`, `pattern`, `required`.
     pub rule: String,
-    /// What the validator says.
+    /// What the validator says, with the offending value replaced by `value` (it may be
+    /// personal data).
     pub message: String,
 }
 
@@ -214,7 +215,9 @@ fn flatten(error: &jsonschema::ValidationError<'_>, out: &mut Vec<Violation>) {
     out.push(Violation {
         path: error.instance_path().to_string(),
         rule: error.kind().keyword().to_owned(),
-        message: error.to_string(),
+        // Without the value itself: payloads carry personal data, and this message reaches logs,
+        // errors and dead-letter headers.
+        message: error.masked().to_string(),
     });
 }
 
