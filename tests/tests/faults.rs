@@ -26,10 +26,20 @@ struct Fault {
     seq: u32,
 }
 
+/// An event with a free-form field, which can nest as deep as a producer makes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "test.deep", topic = "tidings.test.deep.v1", version = 1, key = key)]
+struct Deep {
+    key: String,
+    #[schemars(extend("x-tidings-untyped" = "test data of any depth"))]
+    detail: tidings::Untyped,
+}
+
 tidings::catalogue! {
     /// The events of the fault suite.
     enum FaultEvent {
         Fault => Fault,
+        Deep => Deep,
     }
 }
 
@@ -409,14 +419,6 @@ async fn insert_row(db: &TestDatabase, key: &str, headers: &str, payload: &[u8])
     id
 }
 
-async fn row_state(db: &TestDatabase, id: i64) -> (String, i32) {
-    sqlx::query_as("SELECT state, attempts FROM tidings_outbox WHERE id = $1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rows_with_malformed_headers_go_dead_at_once_while_the_others_flow() {
     let (db, kafka, outbox) = setup().await;
@@ -509,14 +511,26 @@ async fn a_key_waits_behind_its_failing_head_and_keeps_its_order() {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut observed_waiting = 0;
     loop {
-        let (state, attempts) = row_state(&db, head_id).await;
-        if state == "dead" {
+        // One snapshot of the three rows, so the head's state and its followers' agree in time.
+        let ids = [head_id, written[0].id, written[1].id];
+        let rows: Vec<(i64, String, i32)> =
+            sqlx::query_as("SELECT id, state, attempts FROM tidings_outbox WHERE id = ANY($1)")
+                .bind(&ids[..])
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+        let state = |id: i64| {
+            let (_, state, attempts) = rows.iter().find(|(row, ..)| *row == id).unwrap();
+            (state.clone(), *attempts)
+        };
+        let (head_state, attempts) = state(head_id);
+        if head_state == "dead" {
             break;
         }
         if attempts >= 1 {
             for row in &written[..2] {
                 assert_eq!(
-                    row_state(&db, row.id).await,
+                    state(row.id),
                     ("pending".to_owned(), 0),
                     "a later row of the key moved while its head was waiting (head attempts {attempts})"
                 );
@@ -793,4 +807,64 @@ async fn the_same_event_id_twice_in_one_batch_is_written_once() {
         );
     }
     assert_eq!(outbox.depth(&db.pool).await.unwrap().pending, 2 + 39);
+}
+
+/// `{"level": {"level": … {}}}`, `levels` objects deep, built without recursion.
+fn nested(levels: usize) -> serde_json::Map<String, serde_json::Value> {
+    let mut value = serde_json::Map::new();
+    for _ in 1..levels {
+        let mut outer = serde_json::Map::new();
+        outer.insert("level".into(), serde_json::Value::Object(value));
+        value = outer;
+    }
+    value
+}
+
+/// The outbox refuses an event nested deeper than a consumer can read, at any depth and without
+/// overflowing the stack; what it accepts, the consumer decodes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_nested_deeper_than_a_consumer_reads_are_refused_at_enqueue() {
+    let (db, _kafka, outbox) = setup().await;
+    // The envelope is level 1, `data` level 2, `detail` level 3.
+    let deepest = tidings::validate::MAX_NESTING - 2;
+    let envelope = |levels| {
+        EventEnvelope::new(
+            "fault-suite",
+            Deep {
+                key: "deep".into(),
+                detail: tidings::Untyped(nested(levels)),
+            },
+        )
+    };
+    let mut tx = db.pool.begin().await.unwrap();
+    let accepted = envelope(deepest);
+    outbox.enqueue(&mut tx, &accepted).await.unwrap();
+    for levels in [deepest + 1, 127, 5_000, 50_000] {
+        let refused = envelope(levels);
+        match outbox.enqueue(&mut tx, &refused).await {
+            Err(tidings::outbox::OutboxError::Serialize { source, .. }) => {
+                assert!(
+                    source.to_string().contains("nested more than 100 levels"),
+                    "{source}"
+                )
+            }
+            other => panic!("{levels} levels: expected a Serialize error, got {other:?}"),
+        }
+        // Dropping a deep `serde_json::Value` recurses once per level; not this test's subject.
+        std::mem::forget(refused);
+    }
+    tx.commit().await.unwrap();
+    let (payload,): (Vec<u8>,) =
+        sqlx::query_as("SELECT payload FROM tidings_outbox WHERE event_id = $1")
+            .bind(accepted.event_id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let read: EventEnvelope<serde_json::Value> =
+        tidings::decode::from_slice(&payload).expect("a consumer reads what the outbox accepted");
+    let decoded = FaultEventPayload::decode(FaultEvent::Deep, read.data).unwrap();
+    let FaultEventPayload::Deep(deep) = &decoded else {
+        panic!("decoded as another member");
+    };
+    assert!(*deep == accepted.data);
 }

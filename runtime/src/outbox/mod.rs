@@ -500,12 +500,10 @@ impl Outbox {
         let serialize = |source| OutboxError::Serialize { topic, source };
         // Validation reads the very bytes that are stored, through the tape recorded while
         // writing them.
-        let (payload, recorded) = if self.inner.validate {
-            let (payload, recorded) = to_vec_recorded(envelope).map_err(serialize)?;
-            (payload, Some(recorded))
-        } else {
-            (serde_json::to_vec(envelope).map_err(serialize)?, None)
-        };
+        // Recorded even without validation: the recorder also stops documents nested deeper
+        // than a consumer can read (`validate::MAX_NESTING`).
+        let (payload, recorded) = to_vec_recorded(envelope).map_err(serialize)?;
+        let recorded = self.inner.validate.then_some(recorded);
 
         if payload.len() > self.inner.size_target {
             metrics::counter!(names::OUTBOX_PAYLOAD_OVER_TARGET_TOTAL, "topic" => topic)

@@ -47,6 +47,12 @@ impl fmt::Display for Violation {
     }
 }
 
+/// The deepest nesting of arrays and objects an event envelope may have (the envelope object
+/// itself is level 1, its `data` level 2). serde_json, and so tidings' consumer, refuse to read
+/// documents nested deeper than 128 levels; the outbox refuses events above this limit, so that
+/// what it accepts, a consumer can read.
+pub const MAX_NESTING: usize = 100;
+
 /// A payload broke its contract.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ValidationError {

@@ -441,9 +441,22 @@ impl Recorder {
         Ok(())
     }
 
-    fn open(&mut self, entry: Entry) {
+    fn open(&mut self, entry: Entry) -> io::Result<()> {
+        if self.open.len() >= super::MAX_NESTING {
+            // Stops the serializer before its recursion gets deep: a consumer could not read the
+            // document (serde_json stops at 128 levels), and a deep enough one would overflow
+            // the stack here.
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the event is nested more than {} levels deep; consumers cannot read it",
+                    super::MAX_NESTING
+                ),
+            ));
+        }
         self.open.push((self.entries.len(), 0));
         self.entries.push(entry);
+        Ok(())
     }
 
     fn close(&mut self) -> io::Result<()> {
@@ -570,8 +583,7 @@ impl Formatter for &mut Recorder {
 
     fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
         self.emit(writer, |f, w| f.begin_array(w))?;
-        self.open(Entry::Array { len: 0, end: 0 });
-        Ok(())
+        self.open(Entry::Array { len: 0, end: 0 })
     }
 
     fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
@@ -594,8 +606,7 @@ impl Formatter for &mut Recorder {
 
     fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
         self.emit(writer, |f, w| f.begin_object(w))?;
-        self.open(Entry::Object { len: 0, end: 0 });
-        Ok(())
+        self.open(Entry::Object { len: 0, end: 0 })
     }
 
     fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
