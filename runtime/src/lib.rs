@@ -71,6 +71,8 @@ pub mod registry;
 pub mod relay;
 pub mod schema;
 pub mod time;
+#[cfg(feature = "kafka")]
+pub mod topics;
 pub mod trace;
 pub mod untyped;
 pub mod validate;

@@ -341,6 +341,49 @@ fn progress(message: &str, started: Instant) {
     eprintln!("[{:>5.1}s] {message}", started.elapsed().as_secs_f64());
 }
 
+/// Creates the demo's topics and their dead-letter topics on a real cluster (brokers such as
+/// tansu do not create topics on demand), or says which are missing and how to create them.
+async fn apply_topics(servers: &str) -> Result<(), DemoError> {
+    use tidings::topics::{self, Defaults};
+    let mut config = rdkafka::ClientConfig::new();
+    config.set("bootstrap.servers", servers);
+    let desired: Vec<_> = topics::specs::<ProcessingEvent>(&Defaults {
+        partitions: 3,
+        replication_factor: 1,
+        dead_letters: true,
+    })
+    .into_iter()
+    .filter(|spec| {
+        MEMBERS
+            .iter()
+            .any(|m| spec.name == m.topic() || spec.name == format!("{}.dlq", m.topic()))
+    })
+    .collect();
+    let missing = |plan: &topics::TopicPlan| -> Vec<String> {
+        plan.changes
+            .iter()
+            .filter_map(|c| match c {
+                topics::TopicChange::Create(spec) => Some(spec.name.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let observed = topics::observe(&config, &desired)
+        .await
+        .map_err(step("reading the cluster's topics"))?;
+    let plan = topics::plan(&desired, &observed);
+    if let Err(err) = topics::apply(&config, &plan).await {
+        return Err(DemoError::Step {
+            step: "creating the topics",
+            message: format!(
+                "{err}; missing: {}; create them with `cargo xtask topics apply --bootstrap-servers {servers}`",
+                missing(&plan).join(", ")
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Runs the flow and returns what happened.
 pub async fn run(options: DemoOptions) -> Result<DemoSummary, DemoError> {
     let started = Instant::now();
@@ -357,7 +400,11 @@ pub async fn run(options: DemoOptions) -> Result<DemoSummary, DemoError> {
     progress("starting Kafka", started);
     let mock;
     let bootstrap = match &options.bootstrap_servers {
-        Some(servers) => servers.clone(),
+        Some(servers) => {
+            progress("applying the demo's topics", started);
+            apply_topics(servers).await?;
+            servers.clone()
+        }
         None => {
             mock = TestKafka::start();
             for member in MEMBERS {

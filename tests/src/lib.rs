@@ -3,13 +3,14 @@
 //! - [`postgres`]: a Postgres server started from the system binaries (`initdb`, `pg_ctl`) once per
 //!   test process, with a fresh database per test; or the server at `DATABASE_URL`. A watchdog
 //!   process stops the server and deletes its files when the test process exits.
-//! - [`kafka`]: librdkafka's mock cluster, in process, speaking the real protocol over TCP; or the
-//!   cluster at `KAFKA_BOOTSTRAP_SERVERS`.
+//! - [`kafka`]: librdkafka's mock cluster, in process, speaking the real protocol over TCP; or a
+//!   tansu broker per test (`TIDINGS_TEST_BROKER=tansu`), an independent Kafka-compatible broker
+//!   started as a child process with memory storage; or the cluster at `KAFKA_BOOTSTRAP_SERVERS`.
 
 pub mod bench;
 pub mod demo;
 pub mod kafka;
 pub mod postgres;
 
-pub use kafka::TestKafka;
+pub use kafka::{Broker, TestKafka};
 pub use postgres::{TestDatabase, TestPostgres};

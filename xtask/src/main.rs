@@ -41,6 +41,17 @@ enum Command {
         #[arg(long)]
         bootstrap_servers: Option<String>,
     },
+    /// Topics as code: compare the catalogue's topics (and their dead-letter topics) with a
+    /// cluster, `plan`, or create and change them through the admin API, `apply`. Never deletes a
+    /// topic; refuses fewer partitions or another replication factor. Exit 0 nothing (left) to
+    /// do, 1 changes (left), 2 errors.
+    Topics {
+        /// `plan` or `apply`, then the options: `--bootstrap-servers`, `--partitions` (3),
+        /// `--replication-factor` (1), `--no-dead-letters`, `--kafka-setting k=v`,
+        /// `--format text|json`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Compare two schema files: can data written with OLD be read with NEW under MODE?
     /// `.avsc` files are Avro, `.json` files JSON Schema. Exit 0 compatible, 1 incompatible,
     /// 2 unreadable or invalid input.
@@ -140,6 +151,7 @@ fn main() -> ExitCode {
             }
             run_test_binary("demo", &[], &args)
         }
+        Command::Topics { args } => run_test_binary("topics", &[], &args),
         Command::Compat {
             old,
             new,
@@ -205,7 +217,13 @@ fn run_test_binary(binary: &str, cargo_flags: &[&str], args: &[String]) -> ExitC
         .args(args);
     match command.status() {
         Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
+        // The binary's own exit code (1 findings or changes, 2 errors); 1 when killed by a signal.
+        Ok(status) => ExitCode::from(
+            status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .unwrap_or(1),
+        ),
         Err(err) => {
             eprintln!("error: cannot run {binary}: {err}");
             ExitCode::from(2)

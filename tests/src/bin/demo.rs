@@ -11,7 +11,7 @@ struct Args {
     /// Use this Postgres instead of a throwaway one.
     #[arg(long, env = "DATABASE_URL")]
     database_url: Option<String>,
-    /// Use this Kafka instead of the in-process mock cluster (the topics must exist).
+    /// Use this Kafka instead of the in-process mock cluster; the demo creates its topics there.
     #[arg(long, env = "KAFKA_BOOTSTRAP_SERVERS")]
     bootstrap_servers: Option<String>,
     /// Where the generated schemas are, for the summary.
