@@ -232,12 +232,7 @@ impl StandardHeaders {
     where
         I: IntoIterator<Item = (&'a str, &'a [u8])>,
     {
-        let mut found: [Option<&'a [u8]>; names::ALL.len()] = [None; names::ALL.len()];
-        for (name, value) in headers {
-            if let Some(slot) = names::ALL.iter().position(|known| *known == name) {
-                found[slot] = Some(value);
-            }
-        }
+        let found = standard_slots(headers);
         let text = |name: &'static str| -> Result<Option<&'a str>, HeaderError> {
             let slot = names::ALL.iter().position(|known| *known == name);
             match slot.and_then(|i| found[i]) {
@@ -283,12 +278,7 @@ impl StandardHeaders {
     where
         I: IntoIterator<Item = (&'a str, &'a [u8])>,
     {
-        let mut found: [Option<&'a [u8]>; names::ALL.len()] = [None; names::ALL.len()];
-        for (name, value) in headers {
-            if let Some(slot) = names::ALL.iter().position(|known| *known == name) {
-                found[slot] = Some(value);
-            }
-        }
+        let found = standard_slots(headers);
         let mut check = HeaderCheck::default();
         for (slot, name) in names::ALL.iter().copied().enumerate() {
             let Some(bytes) = found[slot] else {
@@ -341,6 +331,20 @@ impl StandardHeaders {
     }
 }
 
+/// The value of each standard header, in [`names::ALL`] order; when a name repeats, the last value
+/// wins, as Kafka clients do for `last_header`. Other headers are ignored.
+fn standard_slots<'a>(
+    headers: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> [Option<&'a [u8]>; names::ALL.len()] {
+    let mut found = [None; names::ALL.len()];
+    for (name, value) in headers {
+        if let Some(slot) = names::ALL.iter().position(|known| *known == name) {
+            found[slot] = Some(value);
+        }
+    }
+    found
+}
+
 fn parse_with<T, E>(
     (name, value): (&'static str, &str),
     parse: impl FnOnce(&str) -> Result<T, E>,
@@ -355,4 +359,70 @@ fn parse_with<T, E>(
             _ => "unreadable",
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn implied() -> StandardHeaders {
+        StandardHeaders {
+            event_id: Uuid::from_u128(0xabc),
+            event_type: "acme.thing.happened.v1".into(),
+            trace_id: Uuid::from_u128(2).to_string(),
+            traceparent: None,
+            schema_version: 1,
+            occurred_at: "2025-03-14T09:30:00.5Z".parse().unwrap(),
+            content_type: CONTENT_TYPE_JSON.into(),
+            correlation_id: Uuid::from_u128(2),
+            source_service: "svc".into(),
+        }
+    }
+
+    fn check(pairs: &[(&str, String)]) -> HeaderCheck {
+        implied().check_pairs(pairs.iter().map(|(k, v)| (*k, v.as_bytes())))
+    }
+
+    #[test]
+    fn the_set_a_tidings_producer_writes_is_clean() {
+        let pairs: Vec<(&str, String)> = implied().to_pairs();
+        assert!(check(&pairs).is_clean());
+    }
+
+    #[test]
+    fn values_are_compared_by_meaning_not_by_text() {
+        // As HuleEdu's planned header set writes them: Python isoformat offsets, upper-case UUIDs.
+        let pairs: Vec<(&str, String)> = implied()
+            .to_pairs()
+            .into_iter()
+            .map(|(k, v)| match k {
+                names::OCCURRED_AT => (k, "2025-03-14T09:30:00.500000+00:00".to_owned()),
+                names::EVENT_ID => (k, v.to_uppercase()),
+                _ => (k, v),
+            })
+            .collect();
+        assert!(check(&pairs).is_clean(), "{:?}", check(&pairs));
+    }
+
+    #[test]
+    fn missing_malformed_and_contradicting_headers_are_named() {
+        assert_eq!(check(&[]).missing, names::REQUIRED.to_vec());
+        let pairs: Vec<(&str, String)> = implied()
+            .to_pairs()
+            .into_iter()
+            .filter(|(k, _)| *k != names::CORRELATION_ID)
+            .map(|(k, v)| match k {
+                names::SCHEMA_VERSION => (k, "1.0".to_owned()),
+                names::EVENT_ID => (k, Uuid::from_u128(7).to_string()),
+                names::SOURCE_SERVICE => (k, "other".to_owned()),
+                _ => (k, v),
+            })
+            .collect();
+        let found = check(&pairs);
+        assert_eq!(found.missing, [names::CORRELATION_ID]);
+        assert_eq!(found.malformed, [names::SCHEMA_VERSION]);
+        assert_eq!(found.contradicting, [names::EVENT_ID, names::SOURCE_SERVICE]);
+        let not_utf8 = implied().check_pairs([(names::EVENT_TYPE, &[0xff, 0xfe][..])]);
+        assert_eq!(not_utf8.malformed, [names::EVENT_TYPE]);
+    }
 }
