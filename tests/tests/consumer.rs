@@ -204,6 +204,21 @@ fn consumer(
         .unwrap()
 }
 
+/// Runs `consumer` until `handler` says it is done (or a minute passed, which fails the test).
+async fn run_until_done(
+    consumer: &EventConsumer<ProcessingEventPayload>,
+    handler: &RecordEffects,
+) -> tidings::consumer::ConsumerStats {
+    let done = handler.done.clone();
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        consumer.run(handler, async move { done.notified().await }),
+    )
+    .await
+    .expect("the handler was done within a minute")
+    .unwrap()
+}
+
 async fn effects(db: &TestDatabase) -> (i64, i64) {
     sqlx::query_as("SELECT count(*), count(DISTINCT event_id) FROM effects")
         .fetch_one(&db.pool)
@@ -423,20 +438,13 @@ async fn a_failing_handler_is_retried_then_dead_lettered_and_the_stream_goes_on(
         stop_at: Some("after".into()),
         ..RecordEffects::new()
     };
-    let done = handler.done.clone();
     let consumer = consumer(
         &kafka,
         &db,
         "retries",
         &[ProcessingEvent::SpellcheckPhaseCompleted],
     );
-    let stats = tokio::time::timeout(
-        Duration::from_secs(60),
-        consumer.run(&handler, async move { done.notified().await }),
-    )
-    .await
-    .expect("consumer finished")
-    .unwrap();
+    let stats = run_until_done(&consumer, &handler).await;
     assert_eq!(stats.handler_retries, 2, "three attempts");
     assert_eq!(stats.dead_lettered, 1);
     assert_eq!(stats.handled, 1);
@@ -742,20 +750,13 @@ async fn records_compressed_with_every_codec_are_read() {
         stop_after: Some(codecs.len() as u64),
         ..RecordEffects::new()
     };
-    let done = handler.done.clone();
     let consumer = consumer(
         &kafka,
         &db,
         "codecs",
         &[ProcessingEvent::SpellcheckPhaseCompleted],
     );
-    let stats = tokio::time::timeout(
-        Duration::from_secs(60),
-        consumer.run(&handler, async move { done.notified().await }),
-    )
-    .await
-    .expect("every compressed record was handled")
-    .unwrap();
+    let stats = run_until_done(&consumer, &handler).await;
     assert_eq!(
         (stats.handled, stats.dead_lettered),
         (codecs.len() as u64, 0)

@@ -62,6 +62,31 @@ async fn setup() -> (TestDatabase, TestKafka, Outbox) {
     (db, kafka, outbox)
 }
 
+/// A relay with the testing preset.
+fn testing_relay(
+    db: &TestDatabase,
+    kafka: &TestKafka,
+    outbox: &Outbox,
+) -> tidings::relay::RelayHandle {
+    Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .build()
+        .unwrap()
+        .spawn()
+}
+
+/// Up to `count` records of the fault topic, waiting at most `timeout`.
+async fn receive(
+    kafka: &TestKafka,
+    count: usize,
+    timeout: Duration,
+) -> Vec<rdkafka::message::OwnedMessage> {
+    let consumer = kafka.consumer(&[Fault::TOPIC]);
+    tokio::task::spawn_blocking(move || consume(&consumer, count, timeout))
+        .await
+        .unwrap()
+}
+
 fn distinct_event_ids(records: &[rdkafka::message::OwnedMessage]) -> HashSet<uuid::Uuid> {
     records
         .iter()
@@ -452,17 +477,9 @@ async fn rows_with_malformed_headers_go_dead_at_once_while_the_others_flow() {
     outbox.enqueue_batch(&mut tx, &good).await.unwrap();
     tx.commit().await.unwrap();
 
-    let relay = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
-        .preset(Environment::Testing)
-        .build()
-        .unwrap()
-        .spawn();
-    let consumer = kafka.consumer(&[Fault::TOPIC]);
+    let relay = testing_relay(&db, &kafka, &outbox);
     let started = Instant::now();
-    let received =
-        tokio::task::spawn_blocking(move || consume(&consumer, 50, Duration::from_secs(15)))
-            .await
-            .unwrap();
+    let received = receive(&kafka, 50, Duration::from_secs(15)).await;
     let elapsed = started.elapsed();
     let stats = relay.shutdown().await.unwrap();
     let dead = outbox.dead_rows(&db.pool, 20).await.unwrap();
@@ -746,16 +763,8 @@ async fn the_largest_accepted_event_is_published_and_one_byte_more_is_refused() 
     outbox.enqueue(&mut tx, &largest).await.unwrap();
     tx.commit().await.unwrap();
 
-    let relay = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
-        .preset(Environment::Testing)
-        .build()
-        .unwrap()
-        .spawn();
-    let consumer = kafka.consumer(&[Fault::TOPIC]);
-    let received =
-        tokio::task::spawn_blocking(move || consume(&consumer, 1, Duration::from_secs(20)))
-            .await
-            .unwrap();
+    let relay = testing_relay(&db, &kafka, &outbox);
+    let received = receive(&kafka, 1, Duration::from_secs(20)).await;
     let stats = relay.shutdown().await.unwrap();
     assert_eq!((stats.published, stats.dead), (1, 0), "{stats:?}");
     assert_eq!(received.len(), 1);

@@ -3,7 +3,6 @@
 
 use huleedu_contracts::ProcessingEvent;
 use rdkafka::ClientConfig;
-use tidings::registry::Catalogue;
 use tidings::topics::{self, Defaults, TopicChange};
 use tidings_tests::{Broker, TestKafka};
 
