@@ -193,7 +193,7 @@ fn string(schema: &Value, path: &str) -> Value {
         Some("uuid") => Uuid::new_v5(&EXAMPLE_NAMESPACE, path.as_bytes()).to_string(),
         Some("date-time") => EXAMPLE_TIMESTAMP.to_owned(),
         Some("date") => "2025-01-15".to_owned(),
-        Some("email") => "teacher@example.com".to_owned(),
+        Some("email") => "user@example.com".to_owned(),
         Some("uri") => format!("https://example.com/{}", path.replace('.', "/")),
         _ => {
             let field = path.rsplit('.').next().unwrap_or(path);

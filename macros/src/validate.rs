@@ -199,7 +199,7 @@ fn check_topic(cx: &mut Ctxt, lit: &LitStr, version: Option<u32>) -> Option<Stri
         && topic_version.is_some();
     if !well_formed {
         cx.error_spanned_by(lit, format!(
-            "topic `{value}` must match ^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.v[1-9][0-9]*$, e.g. \"huleedu.assessment.result.published.v1\""
+            "topic `{value}` must match ^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.v[1-9][0-9]*$, e.g. \"orders.order.placed.v1\""
         ));
         return None;
     }

@@ -421,7 +421,10 @@ mod tests {
         let found = check(&pairs);
         assert_eq!(found.missing, [names::CORRELATION_ID]);
         assert_eq!(found.malformed, [names::SCHEMA_VERSION]);
-        assert_eq!(found.contradicting, [names::EVENT_ID, names::SOURCE_SERVICE]);
+        assert_eq!(
+            found.contradicting,
+            [names::EVENT_ID, names::SOURCE_SERVICE]
+        );
         let not_utf8 = implied().check_pairs([(names::EVENT_TYPE, &[0xff, 0xfe][..])]);
         assert_eq!(not_utf8.malformed, [names::EVENT_TYPE]);
     }

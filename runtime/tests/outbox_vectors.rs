@@ -30,7 +30,11 @@ fn path() -> std::path::PathBuf {
 /// beneath the shard: shard = hash mod 64.
 #[test]
 fn the_shard_function_is_fnv1a_32_mod_64() {
-    for (input, hash) in [("", 0x811c_9dc5_u32), ("a", 0xe40c_292c), ("foobar", 0xbf9c_f968)] {
+    for (input, hash) in [
+        ("", 0x811c_9dc5_u32),
+        ("a", 0xe40c_292c),
+        ("foobar", 0xbf9c_f968),
+    ] {
         assert_eq!(key_shard(input), (hash % 64) as i16, "{input:?}");
     }
 }
@@ -58,8 +62,12 @@ fn vectors() -> Value {
                 note: "Grüße, \"quoted\"\n".into(),
             },
         )
-        .event_id(uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef))
-        .correlation_id(uuid::Uuid::from_u128(0xfedc_ba98_7654_3210_fedc_ba98_7654_3210))
+        .event_id(uuid::Uuid::from_u128(
+            0x0123_4567_89ab_cdef_0123_4567_89ab_cdef,
+        ))
+        .correlation_id(uuid::Uuid::from_u128(
+            0xfedc_ba98_7654_3210_fedc_ba98_7654_3210,
+        ))
         .event_timestamp("2025-03-14T09:30:00.123456Z".parse().unwrap());
         if with_trace {
             builder = builder.trace_parent(
