@@ -98,7 +98,8 @@ impl TestKafka {
     }
 
     /// tansu on a free port with memory storage. The binary is `TANSU_BIN`, else `tansu` on
-    /// `PATH` (`cargo install tansu --version 0.6.0 --locked`). A watchdog stops it should this
+    /// `PATH` (`cargo install tansu --version 0.6.0 --locked --features dynostore`: memory
+    /// storage needs that feature). A watchdog stops it should this
     /// process die without dropping it.
     fn start_tansu() -> Result<Self, String> {
         let binary = std::env::var("TANSU_BIN").unwrap_or_else(|_| "tansu".into());
@@ -117,7 +118,7 @@ impl TestKafka {
             .stderr(log)
             .spawn()
             .map_err(|err| {
-                format!("cannot start tansu (`{binary}`): {err}; install it with `cargo install tansu --version 0.6.0 --locked` or set TANSU_BIN")
+                format!("cannot start tansu (`{binary}`): {err}; install it with `cargo install tansu --version 0.6.0 --locked --features dynostore` or set TANSU_BIN")
             })?;
         let watchdog = format!(
             "while kill -0 {parent} 2>/dev/null && kill -0 {child} 2>/dev/null; do sleep 1; done; kill {child} 2>/dev/null",
@@ -137,10 +138,15 @@ impl TestKafka {
             bootstrap_servers: format!("127.0.0.1:{port}"),
         };
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut kafka = kafka;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
+            let exited = kafka
+                .tansu
+                .as_mut()
+                .and_then(|child| child.try_wait().ok().flatten());
+            if Instant::now() > deadline || exited.is_some() {
                 return Err(format!(
-                    "tansu did not listen on port {port} within 20 s; its log: {}",
+                    "tansu did not listen on port {port} (exited: {exited:?}); its log: {}",
                     std::fs::read_to_string(&log_path).unwrap_or_default()
                 ));
             }
