@@ -96,6 +96,8 @@ impl Differ<'_> {
             path,
             detail: detail.into(),
             compatible: difference.is_compatible(self.policy),
+            witness: None,
+            divergence: difference.divergence(),
         }
     }
 

@@ -171,3 +171,17 @@ impl Difference {
         }
     }
 }
+
+/// Confluent's JSON Schema differ has no rule for `format`: it passes these changes.
+const CONFLUENT_IGNORES_FORMAT: &str =
+    "stricter than Confluent Schema Registry, which does not compare `format`";
+
+impl Difference {
+    /// How this difference's verdict departs from Confluent Schema Registry's, when it does.
+    pub fn divergence(self) -> Option<&'static str> {
+        match self {
+            Self::FORMAT_ADDED | Self::FORMAT_CHANGED => Some(CONFLUENT_IGNORES_FORMAT),
+            _ => None,
+        }
+    }
+}
