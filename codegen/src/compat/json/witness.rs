@@ -1,0 +1,437 @@
+//! Witnesses of JSON Schema breaks: values drawn from the writer's schema, each a small variation
+//! of one minimal valid value, kept when the writer's schema accepts them and the reader's rejects
+//! them. A breaking change takes the first such value that varies where the change is, else any.
+
+use serde_json::{Map, Value};
+
+use super::load::{Additional, Criterion, JsonSchema, Kind, NodeId};
+use crate::compat::{Change, Witness};
+
+/// How far down nested schemas values are drawn; deeper parts get their first value only.
+const MAX_DEPTH: usize = 8;
+/// Values drawn per node, at most (objects and arrays add one variation per part).
+const MAX_VALUES: usize = 2_000;
+
+/// A drawn value and where it differs from the minimal one, as a field path (`a.b[]`, `(root)`).
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    /// The value.
+    pub value: Value,
+    /// Where it varies.
+    pub path: String,
+}
+
+/// Values from the reader's document that are worth trying in the writer's: property names,
+/// bounds, enum members.
+#[derive(Debug, Default)]
+struct Hints {
+    names: Vec<String>,
+    numbers: Vec<f64>,
+    strings: Vec<String>,
+}
+
+impl Hints {
+    fn collect(&mut self, value: &Value, depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        let Value::Object(object) = value else {
+            if let Value::Array(items) = value {
+                items.iter().for_each(|item| self.collect(item, depth + 1));
+            }
+            return;
+        };
+        for (key, member) in object {
+            match key.as_str() {
+                "properties" | "patternProperties" | "dependencies" | "dependentRequired"
+                | "dependentSchemas" => {
+                    if let Value::Object(named) = member {
+                        for name in named.keys() {
+                            let name = if key == "patternProperties" {
+                                literal_prefix(name) + "x"
+                            } else {
+                                name.clone()
+                            };
+                            push_unique(&mut self.names, name);
+                        }
+                    }
+                }
+                "required" => {
+                    for name in member
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                    {
+                        push_unique(&mut self.names, name.to_owned());
+                    }
+                }
+                "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf"
+                | "minLength" | "maxLength" => {
+                    if let Some(n) = member.as_f64() {
+                        self.numbers.push(n);
+                    }
+                }
+                "enum" | "const" => {
+                    let values = match member {
+                        Value::Array(values) if key == "enum" => values.clone(),
+                        other => vec![other.clone()],
+                    };
+                    for value in values {
+                        match value {
+                            Value::String(s) => push_unique(&mut self.strings, s),
+                            Value::Number(n) => self.numbers.extend(n.as_f64()),
+                            _ => {}
+                        }
+                    }
+                }
+                "pattern" => {
+                    if let Some(pattern) = member.as_str() {
+                        push_unique(&mut self.strings, literal_prefix(pattern));
+                    }
+                }
+                _ => {}
+            }
+            self.collect(member, depth + 1);
+        }
+    }
+}
+
+fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// The literal text a pattern starts with (`^score_` → `score_`), for names and strings that
+/// match it.
+fn literal_prefix(pattern: &str) -> String {
+    pattern
+        .trim_start_matches('^')
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | ':' | '/'))
+        .collect()
+}
+
+/// Draws values from `schema`, with `reader`'s document as a source of names and bounds.
+pub fn draw(schema: &JsonSchema, reader: &JsonSchema) -> Vec<Drawn> {
+    let mut hints = Hints::default();
+    hints.collect(&reader.node(reader.root).raw, 0);
+    hints.collect(&schema.node(schema.root).raw, 0);
+    push_unique(&mut hints.names, "x_extra".to_owned());
+    let sampler = Sampler {
+        schema,
+        hints: &hints,
+    };
+    sampler
+        .values(schema.root, 0)
+        .into_iter()
+        .map(|(value, path)| Drawn {
+            value,
+            path: if path.is_empty() {
+                "(root)".into()
+            } else {
+                path
+            },
+        })
+        .collect()
+}
+
+/// Fills the witness of every breaking change in `changes`.
+pub fn attach(writer: &JsonSchema, reader: &JsonSchema, changes: &mut [Change]) {
+    if changes.iter().all(|change| change.compatible) {
+        return;
+    }
+    let drawn = draw(writer, reader);
+    let counterexamples: Vec<&Drawn> = drawn.iter().filter(|d| !reader.accepts(&d.value)).collect();
+    for change in changes.iter_mut().filter(|change| !change.compatible) {
+        let at = change.path.field_path();
+        let related =
+            |d: &&&Drawn| at == "(root)" || d.path.starts_with(&at) || at.starts_with(&d.path);
+        let chosen = counterexamples
+            .iter()
+            .find(related)
+            .or_else(|| counterexamples.first());
+        change.witness = Some(match chosen {
+            Some(drawn) => Witness::Value(drawn.value.clone()),
+            None => Witness::Unavailable(format!(
+                "none of the {} values drawn from the writer's schema is rejected by the reader's; \
+                 the rule may be stricter than the data requires",
+                drawn.len()
+            )),
+        });
+    }
+}
+
+struct Sampler<'a> {
+    schema: &'a JsonSchema,
+    hints: &'a Hints,
+}
+
+/// `head` then `rest` as a field path: `a` + `b` → `a.b`, `a` + `[]` → `a[]`.
+fn nest(head: &str, rest: &str) -> String {
+    if rest.is_empty() {
+        head.to_owned()
+    } else if rest.starts_with('[') || rest.starts_with('{') {
+        format!("{head}{rest}")
+    } else if head.is_empty() {
+        rest.to_owned()
+    } else {
+        format!("{head}.{rest}")
+    }
+}
+
+type Values = Vec<(Value, String)>;
+
+impl Sampler<'_> {
+    /// Values `id` accepts, each with where it varies (relative to `id`); the first is minimal.
+    fn values(&self, id: NodeId, depth: usize) -> Values {
+        let mut out = Values::new();
+        for (value, path) in self.candidates(id, depth) {
+            if out.len() >= MAX_VALUES {
+                break;
+            }
+            if self.schema.accepts_at(id, &value) && !out.iter().any(|(v, _)| v == &value) {
+                out.push((value, path));
+            }
+        }
+        out
+    }
+
+    fn first(&self, id: NodeId, depth: usize) -> Option<Value> {
+        self.values(id, depth).into_iter().next().map(|(v, _)| v)
+    }
+
+    fn anything(&self) -> Values {
+        [
+            Value::Null,
+            Value::Bool(true),
+            Value::from(0),
+            Value::from(1.5),
+            Value::from("x"),
+            Value::Object(Map::new()),
+            Value::Array(Vec::new()),
+        ]
+        .into_iter()
+        .map(|v| (v, String::new()))
+        .collect()
+    }
+
+    fn candidates(&self, id: NodeId, depth: usize) -> Values {
+        let plain = |values: Vec<Value>| values.into_iter().map(|v| (v, String::new())).collect();
+        match &self.schema.node(id).kind {
+            Kind::True | Kind::Empty | Kind::Not(_) => self.anything(),
+            Kind::False => Values::new(),
+            Kind::Null => plain(vec![Value::Null]),
+            Kind::Boolean => plain(vec![Value::Bool(false), Value::Bool(true)]),
+            Kind::Enum(values) => plain(values.clone()),
+            Kind::String(rules) => {
+                let mut strings: Vec<String> = Vec::new();
+                match rules.format.as_deref() {
+                    Some("uuid") => strings.push("00000000-0000-0000-0000-000000000000".into()),
+                    Some("date-time") => strings.push("2024-01-01T00:00:00Z".into()),
+                    Some("date") => strings.push("2024-01-01".into()),
+                    Some("email") => strings.push("a@example.com".into()),
+                    _ => {}
+                }
+                let min = rules.min_length.unwrap_or(0) as usize;
+                strings.push("x".repeat(min.max(1)));
+                strings.push(String::new());
+                if let Some(max) = rules.max_length {
+                    strings.push("x".repeat(max as usize));
+                }
+                if let Some(pattern) = &rules.pattern {
+                    let prefix = literal_prefix(pattern);
+                    strings.push(format!("{prefix}x"));
+                    strings.push(prefix);
+                }
+                strings.extend(self.hints.strings.iter().cloned());
+                for n in &self.hints.numbers {
+                    if *n >= 0.0 && *n < 256.0 && n.fract() == 0.0 {
+                        strings.push("x".repeat(*n as usize));
+                        strings.push("x".repeat(*n as usize + 1));
+                    }
+                }
+                strings
+                    .into_iter()
+                    .map(|s| (Value::String(s), String::new()))
+                    .collect()
+            }
+            Kind::Number(rules) => {
+                let mut numbers: Vec<f64> = vec![
+                    0.0,
+                    1.0,
+                    -1.0,
+                    2.0,
+                    10.0,
+                    100.0,
+                    127.0,
+                    128.0,
+                    255.0,
+                    256.0,
+                    -129.0,
+                    32767.0,
+                    32768.0,
+                    65535.0,
+                    65536.0,
+                    2147483647.0,
+                    2147483648.0,
+                    -2147483648.0,
+                    -2147483649.0,
+                    4294967295.0,
+                    4294967296.0,
+                ];
+                let bounds = [
+                    rules.minimum,
+                    rules.maximum,
+                    rules.exclusive_minimum,
+                    rules.exclusive_maximum,
+                    rules.multiple_of,
+                ];
+                for n in bounds
+                    .into_iter()
+                    .flatten()
+                    .chain(self.hints.numbers.iter().copied())
+                {
+                    numbers.extend([n, n - 1.0, n + 1.0, n * 2.0, n * 3.0, n.floor(), n.ceil()]);
+                    if !rules.integer {
+                        numbers.extend([n - 0.5, n + 0.5]);
+                    }
+                }
+                if !rules.integer {
+                    numbers.extend([0.5, 1.5, -0.5, 1e300]);
+                }
+                numbers
+                    .into_iter()
+                    .filter(|n| n.is_finite())
+                    .map(|n| {
+                        let value = if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                            Value::from(n as i64)
+                        } else {
+                            Value::from(n)
+                        };
+                        (value, String::new())
+                    })
+                    .collect()
+            }
+            Kind::Combined(Criterion::All, parts) => parts
+                .iter()
+                .flat_map(|part| self.candidates(*part, depth))
+                .collect(),
+            Kind::Combined(_, parts) => parts
+                .iter()
+                .flat_map(|part| self.values(*part, depth))
+                .collect(),
+            Kind::Ref { target, .. } => {
+                if depth > MAX_DEPTH {
+                    Values::new()
+                } else {
+                    self.values(*target, depth + 1)
+                }
+            }
+            Kind::Object(rules) => self.objects(rules, depth),
+            Kind::Array(rules) => self.arrays(rules, depth),
+        }
+    }
+
+    fn nested(&self, id: NodeId, depth: usize) -> Values {
+        if depth >= MAX_DEPTH {
+            self.first(id, depth + 1)
+                .map(|v| vec![(v, String::new())])
+                .unwrap_or_default()
+        } else {
+            self.values(id, depth + 1)
+        }
+    }
+
+    /// The schema an undeclared property `name` is checked against, when one is allowed.
+    fn undeclared(&self, rules: &super::load::ObjectRules, name: &str, depth: usize) -> Values {
+        match rules.covering(name) {
+            Additional::Forbidden => Values::new(),
+            Additional::Allowed => self.anything(),
+            Additional::Schema(id) => self.nested(id, depth),
+        }
+    }
+
+    fn objects(&self, rules: &super::load::ObjectRules, depth: usize) -> Values {
+        let mut base = Map::new();
+        for name in &rules.required {
+            let values = match rules.property(name) {
+                Some(id) => self.nested(id, depth),
+                None => self.undeclared(rules, name, depth),
+            };
+            let Some((value, _)) = values.into_iter().next() else {
+                return Values::new();
+            };
+            base.insert(name.clone(), value);
+        }
+        let mut out = vec![(Value::Object(base.clone()), String::new())];
+        let mut vary = |name: &str, values: Values| {
+            for (value, path) in values {
+                let mut object = base.clone();
+                object.insert(name.to_owned(), value);
+                out.push((Value::Object(object), nest(name, &path)));
+            }
+        };
+        for (name, id) in &rules.properties {
+            vary(name, self.nested(*id, depth));
+        }
+        for name in &self.hints.names {
+            if rules.property(name).is_none() {
+                vary(name, self.undeclared(rules, name, depth));
+            }
+        }
+        out
+    }
+
+    fn arrays(&self, rules: &super::load::ArrayRules, depth: usize) -> Values {
+        let tuple: Vec<Values> = rules
+            .tuple
+            .iter()
+            .map(|id| self.nested(*id, depth))
+            .collect();
+        let rest = match rules.rest() {
+            Additional::Forbidden => Values::new(),
+            Additional::Allowed => self.anything(),
+            Additional::Schema(id) => self.nested(id, depth),
+        };
+        let min = rules.min_items.unwrap_or(0) as usize;
+        let mut base = Vec::new();
+        for values in &tuple {
+            match values.first() {
+                Some((value, _)) => base.push(value.clone()),
+                None => break,
+            }
+        }
+        for (value, _) in rest.iter().cycle().take(min.saturating_sub(base.len())) {
+            base.push(value.clone());
+        }
+        let mut out = vec![(Value::Array(base.clone()), String::new())];
+        for (index, values) in tuple.iter().enumerate() {
+            for (value, path) in values {
+                let mut items = base.clone();
+                if index < items.len() {
+                    items[index] = value.clone();
+                    out.push((Value::Array(items), nest(&format!("[{index}]"), path)));
+                }
+            }
+        }
+        let at = base.len().min(tuple.len());
+        for (value, path) in &rest {
+            let mut items = base.clone();
+            if at < items.len() {
+                items[at] = value.clone();
+            } else {
+                items.push(value.clone());
+            }
+            out.push((Value::Array(items), nest("[]", path)));
+        }
+        if let Some((value, _)) = rest.first() {
+            let mut items = base.clone();
+            items.push(value.clone());
+            items.push(value.clone());
+            out.push((Value::Array(items), "[]".into()));
+        }
+        out
+    }
+}
