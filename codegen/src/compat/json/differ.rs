@@ -1036,10 +1036,10 @@ impl Differ<'_> {
                     changes.extend(self.compare(*old, *new, &at(new_pattern.as_str())));
                 }
             }
-            if b.patterns
-                .iter()
-                .any(|(p, _)| p.as_str() == old_pattern.as_str())
-            {
+            if b.patterns.iter().any(|(p, _)| {
+                p.as_str() == old_pattern.as_str()
+                    || pattern_covers(p.as_str(), old_pattern.as_str())
+            }) {
                 continue;
             }
             let here = at(old_pattern.as_str());
@@ -1425,23 +1425,37 @@ fn maximum_matching<T>(outcomes: &[Vec<Option<T>>]) -> Vec<(usize, usize)> {
 /// Whether two patterns may match a common name: `false` only when both start with `^` and
 /// literal text, and neither literal is a prefix of the other (`^score_` and `^rank_`).
 fn may_overlap(a: &str, b: &str) -> bool {
-    let literal = |pattern: &str| -> Option<String> {
-        let rest = pattern.strip_prefix('^')?;
-        let mut out: Vec<char> = Vec::new();
-        for c in rest.chars() {
-            if c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | ':' | '/') {
-                out.push(c);
-            } else {
-                if matches!(c, '?' | '*' | '{') {
-                    out.pop();
-                }
-                break;
-            }
-        }
-        Some(out.into_iter().collect())
-    };
-    match (literal(a), literal(b)) {
+    match (anchored_literal(a), anchored_literal(b)) {
         (Some(x), Some(y)) => x.starts_with(&y) || y.starts_with(&x),
         _ => true,
+    }
+}
+
+/// The literal text an anchored pattern starts with (`^score_\d+` → `score_`); `None` when the
+/// pattern is not anchored at the start.
+fn anchored_literal(pattern: &str) -> Option<String> {
+    let rest = pattern.strip_prefix('^')?;
+    let mut out: Vec<char> = Vec::new();
+    for c in rest.chars() {
+        if c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | ':' | '/') {
+            out.push(c);
+        } else {
+            if matches!(c, '?' | '*' | '{') {
+                out.pop();
+            }
+            break;
+        }
+    }
+    Some(out.into_iter().collect())
+}
+
+/// Whether every name `narrow` matches, `wide` matches too: `wide` is a bare anchored prefix
+/// (`^s`) that `narrow`'s literal prefix starts with (`^score_`).
+fn pattern_covers(wide: &str, narrow: &str) -> bool {
+    match (anchored_literal(wide), anchored_literal(narrow)) {
+        (Some(prefix), Some(literal)) => {
+            wide == format!("^{prefix}") && literal.starts_with(&prefix)
+        }
+        _ => false,
     }
 }

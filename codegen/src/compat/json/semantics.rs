@@ -33,6 +33,12 @@ fn candidates(schema: &JsonSchema, id: NodeId, depth: usize) -> Option<Vec<Value
         Kind::Null => Some(vec![Value::Null]),
         Kind::Boolean => Some(vec![Value::Bool(false), Value::Bool(true)]),
         Kind::Enum(values) => Some(values.clone()),
+        Kind::Number(rules) if rules.integer => {
+            let range = number_range(rules);
+            let (low, high) = (range.low.ceil(), range.high.floor());
+            (low.is_finite() && high.is_finite() && high - low <= 256.0)
+                .then(|| (low as i64..=high as i64).map(Value::from).collect())
+        }
         Kind::Ref { target, .. } => candidates(schema, *target, depth + 1),
         Kind::Combined(Criterion::All, parts) => parts
             .iter()
