@@ -431,12 +431,22 @@ impl Resolver<'_> {
                 format!("{} → {}", type_name(w), type_name(r)),
                 true,
             )],
-            (w, r) => vec![self.breaking(
-                rules::TYPE_MISMATCH,
-                path,
-                format!("{} → {}", type_name(w), type_name(r)),
-                Leaf::Sample(w),
-            )],
+            (w, r) => {
+                // A number the reader's narrower type cannot hold, so even a decoder that
+                // converts numbers value by value fails on it.
+                let leaf = match w {
+                    Avro::Long => Leaf::Value(serde_json::Value::from(i64::MAX)),
+                    Avro::Double => Leaf::Value(serde_json::Value::from(f64::MAX)),
+                    Avro::Float => Leaf::Value(serde_json::Value::from(f64::from(f32::MAX))),
+                    _ => Leaf::Sample(w),
+                };
+                vec![self.breaking(
+                    rules::TYPE_MISMATCH,
+                    path,
+                    format!("{} → {}", type_name(w), type_name(r)),
+                    leaf,
+                )]
+            }
         }
     }
 

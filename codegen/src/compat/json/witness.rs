@@ -47,12 +47,13 @@ impl Hints {
                 | "dependentSchemas" => {
                     if let Value::Object(named) = member {
                         for name in named.keys() {
-                            let name = if key == "patternProperties" {
-                                literal_prefix(name) + "x"
+                            if key == "patternProperties" {
+                                for name in names_matching(name) {
+                                    push_unique(&mut self.names, name);
+                                }
                             } else {
-                                name.clone()
-                            };
-                            push_unique(&mut self.names, name);
+                                push_unique(&mut self.names, name.clone());
+                            }
                         }
                     }
                 }
@@ -101,6 +102,25 @@ fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
     if !list.contains(&item) {
         list.push(item);
     }
+}
+
+/// A few property names a `patternProperties` pattern matches, when the engine finds some.
+fn names_matching(pattern: &str) -> Vec<String> {
+    let Ok(regex) = regex::Regex::new(pattern) else {
+        return Vec::new();
+    };
+    let prefix = literal_prefix(pattern);
+    [
+        format!("{prefix}x"),
+        format!("{prefix}1"),
+        "1".into(),
+        "x".into(),
+        "0".into(),
+    ]
+    .into_iter()
+    .filter(|name| regex.is_match(name))
+    .take(2)
+    .collect()
 }
 
 /// The literal text a pattern starts with (`^score_` → `score_`), for names and strings that
@@ -366,6 +386,36 @@ impl Sampler<'_> {
             base.insert(name.clone(), value);
         }
         let mut out = vec![(Value::Object(base.clone()), String::new())];
+        // Every declared property and every name worth trying at once, for bounds on counts.
+        let mut full = base.clone();
+        for (name, id) in &rules.properties {
+            if let Some((value, _)) = self.nested(*id, depth).into_iter().next() {
+                full.entry(name.clone()).or_insert(value);
+            }
+        }
+        for name in &self.hints.names {
+            if let Some((value, _)) = self.undeclared(rules, name, depth).into_iter().next() {
+                full.entry(name.clone()).or_insert(value);
+            }
+        }
+        // Fillers past the largest small count either schema names (`maxProperties`).
+        let fillers = self
+            .hints
+            .numbers
+            .iter()
+            .filter(|n| n.fract() == 0.0 && (0.0..=32.0).contains(*n))
+            .fold(0.0_f64, |a, b| a.max(*b)) as usize
+            + 1;
+        for index in 0..fillers {
+            let name = format!("x_filler_{index}");
+            if let Some((value, _)) = self.undeclared(rules, &name, depth).into_iter().next() {
+                if full.len() > fillers {
+                    break;
+                }
+                full.entry(name).or_insert(value);
+            }
+        }
+        out.push((Value::Object(full), String::new()));
         let mut vary = |name: &str, values: Values| {
             for (value, path) in values {
                 let mut object = base.clone();
