@@ -2,7 +2,8 @@
 //! engine's semantic checks (the values of an `enum` the reader keeps) and its witnesses, which
 //! tests confirm with the `jsonschema` crate and Python's `jsonschema`.
 //!
-//! It asserts the numeric formats of [`super::formats`] and `uuid`, `date`, `date-time`; other
+//! It asserts the numeric formats of [`super::formats`] and `uuid`, `date`, `date-time`, `email`,
+//! `ipv4`, `ipv6`; other
 //! formats are annotations. A `pattern` the `regex` crate cannot compile matches everything.
 
 use serde_json::Value;
@@ -115,6 +116,11 @@ pub(super) fn string_format(format: &str, text: &str) -> bool {
         "uuid" => uuid::Uuid::try_parse(text).is_ok() && text.len() == 36,
         "date" => date(text),
         "date-time" => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+        "email" => text.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        }),
+        "ipv4" => text.parse::<std::net::Ipv4Addr>().is_ok(),
+        "ipv6" => text.parse::<std::net::Ipv6Addr>().is_ok(),
         _ => true,
     }
 }

@@ -2,6 +2,9 @@
 //! of one minimal valid value, kept when the writer's schema accepts them and the reader's rejects
 //! them. A breaking change takes the first such value that varies where the change is, else any.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{Map, Value};
 
 use super::load::{Additional, Criterion, JsonSchema, Kind, NodeId};
@@ -10,7 +13,9 @@ use crate::compat::{Change, Witness};
 /// How far down nested schemas values are drawn; deeper parts get their first value only.
 const MAX_DEPTH: usize = 8;
 /// Values drawn per node, at most (objects and arrays add one variation per part).
-const MAX_VALUES: usize = 2_000;
+const MAX_VALUES: usize = 600;
+/// Variations one property or item contributes to the object or array that holds it.
+const MAX_VARIATIONS: usize = 24;
 
 /// A drawn value and where it differs from the minimal one, as a field path (`a.b[]`, `(root)`).
 #[derive(Debug, Clone)]
@@ -142,6 +147,8 @@ pub fn draw(schema: &JsonSchema, reader: &JsonSchema) -> Vec<Drawn> {
     let sampler = Sampler {
         schema,
         hints: &hints,
+        memo: RefCell::default(),
+        busy: RefCell::default(),
     };
     sampler
         .values(schema.root, 0)
@@ -186,6 +193,10 @@ pub fn attach(writer: &JsonSchema, reader: &JsonSchema, changes: &mut [Change]) 
 struct Sampler<'a> {
     schema: &'a JsonSchema,
     hints: &'a Hints,
+    /// The values of each node, drawn once: `$defs` are referenced from many places.
+    memo: RefCell<HashMap<NodeId, Values>>,
+    /// Nodes being drawn: a recursive reference back into one of them draws nothing.
+    busy: RefCell<HashSet<NodeId>>,
 }
 
 /// `head` then `rest` as a field path: `a` + `b` → `a.b`, `a` + `[]` → `a[]`.
@@ -206,15 +217,24 @@ type Values = Vec<(Value, String)>;
 impl Sampler<'_> {
     /// Values `id` accepts, each with where it varies (relative to `id`); the first is minimal.
     fn values(&self, id: NodeId, depth: usize) -> Values {
+        if let Some(values) = self.memo.borrow().get(&id) {
+            return values.clone();
+        }
+        if !self.busy.borrow_mut().insert(id) {
+            return Values::new();
+        }
         let mut out = Values::new();
+        let mut seen = HashSet::new();
         for (value, path) in self.candidates(id, depth) {
             if out.len() >= MAX_VALUES {
                 break;
             }
-            if self.schema.accepts_at(id, &value) && !out.iter().any(|(v, _)| v == &value) {
+            if seen.insert(value.to_string()) && self.schema.accepts_at(id, &value) {
                 out.push((value, path));
             }
         }
+        self.busy.borrow_mut().remove(&id);
+        self.memo.borrow_mut().insert(id, out.clone());
         out
     }
 
@@ -387,10 +407,19 @@ impl Sampler<'_> {
         }
         let mut out = vec![(Value::Object(base.clone()), String::new())];
         // Every declared property and every name worth trying at once, for bounds on counts.
+        let declared: Vec<(&String, Values)> = rules
+            .properties
+            .iter()
+            .map(|(name, id)| {
+                let mut values = self.nested(*id, depth);
+                values.truncate(MAX_VARIATIONS);
+                (name, values)
+            })
+            .collect();
         let mut full = base.clone();
-        for (name, id) in &rules.properties {
-            if let Some((value, _)) = self.nested(*id, depth).into_iter().next() {
-                full.entry(name.clone()).or_insert(value);
+        for (name, values) in &declared {
+            if let Some((value, _)) = values.first() {
+                full.entry((*name).clone()).or_insert_with(|| value.clone());
             }
         }
         for name in &self.hints.names {
@@ -423,8 +452,8 @@ impl Sampler<'_> {
                 out.push((Value::Object(object), nest(name, &path)));
             }
         };
-        for (name, id) in &rules.properties {
-            vary(name, self.nested(*id, depth));
+        for (name, values) in declared {
+            vary(name, values);
         }
         for name in &self.hints.names {
             if rules.property(name).is_none() {
@@ -438,13 +467,18 @@ impl Sampler<'_> {
         let tuple: Vec<Values> = rules
             .tuple
             .iter()
-            .map(|id| self.nested(*id, depth))
+            .map(|id| {
+                let mut values = self.nested(*id, depth);
+                values.truncate(MAX_VARIATIONS);
+                values
+            })
             .collect();
-        let rest = match rules.rest() {
+        let mut rest = match rules.rest() {
             Additional::Forbidden => Values::new(),
             Additional::Allowed => self.anything(),
             Additional::Schema(id) => self.nested(id, depth),
         };
+        rest.truncate(MAX_VARIATIONS);
         let min = rules.min_items.unwrap_or(0) as usize;
         let mut base = Vec::new();
         for values in &tuple {
