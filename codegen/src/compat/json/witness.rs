@@ -140,6 +140,12 @@ fn literal_prefix(pattern: &str) -> String {
 
 /// Draws values from `schema`, with `reader`'s document as a source of names and bounds.
 pub fn draw(schema: &JsonSchema, reader: &JsonSchema) -> Vec<Drawn> {
+    draw_towards(schema, reader, None)
+}
+
+/// Draws values as [`draw`] does; with `focus` (a field path), properties named on it keep every
+/// variation instead of the first few.
+fn draw_towards(schema: &JsonSchema, reader: &JsonSchema, focus: Option<&str>) -> Vec<Drawn> {
     let mut hints = Hints::default();
     hints.collect(&reader.node(reader.root).raw, 0);
     hints.collect(&schema.node(schema.root).raw, 0);
@@ -149,6 +155,14 @@ pub fn draw(schema: &JsonSchema, reader: &JsonSchema) -> Vec<Drawn> {
         hints: &hints,
         memo: RefCell::default(),
         busy: RefCell::default(),
+        focus: focus
+            .map(|path| {
+                path.split(['.', '[', ']', '{', '}'])
+                    .filter(|part| !part.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     sampler
         .values(schema.root, 0)
@@ -174,13 +188,21 @@ pub fn attach(writer: &JsonSchema, reader: &JsonSchema, changes: &mut [Change]) 
     for change in changes.iter_mut().filter(|change| !change.compatible) {
         let at = change.path.field_path();
         let related =
-            |d: &&&Drawn| at == "(root)" || d.path.starts_with(&at) || at.starts_with(&d.path);
-        let chosen = counterexamples
+            |d: &Drawn| at == "(root)" || d.path.starts_with(&at) || at.starts_with(&d.path);
+        let mut chosen = counterexamples
             .iter()
-            .find(related)
-            .or_else(|| counterexamples.first());
+            .find(|d| related(d))
+            .map(|d| d.value.clone());
+        if chosen.is_none() {
+            // Draw again with every variation along the change's path.
+            chosen = draw_towards(writer, reader, Some(&at))
+                .into_iter()
+                .find(|d| related(d) && !reader.accepts(&d.value))
+                .map(|d| d.value);
+        }
+        let chosen = chosen.or_else(|| counterexamples.first().map(|d| d.value.clone()));
         change.witness = Some(match chosen {
-            Some(drawn) => Witness::Value(drawn.value.clone()),
+            Some(value) => Witness::Value(value),
             None => Witness::Unavailable(format!(
                 "none of the {} values drawn from the writer's schema is rejected by the reader's; \
                  the rule may be stricter than the data requires",
@@ -197,6 +219,23 @@ struct Sampler<'a> {
     memo: RefCell<HashMap<NodeId, Values>>,
     /// Nodes being drawn: a recursive reference back into one of them draws nothing.
     busy: RefCell<HashSet<NodeId>>,
+    /// Property names on the way to a change: they keep all their variations.
+    focus: HashSet<String>,
+}
+
+/// The values of each list in turn: the first of each, then the second of each, …
+fn interleave(lists: Vec<Values>) -> Values {
+    let mut iterators: Vec<_> = lists.into_iter().map(Vec::into_iter).collect();
+    let mut out = Values::new();
+    loop {
+        let before = out.len();
+        for iterator in &mut iterators {
+            out.extend(iterator.next());
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
 }
 
 /// `head` then `rest` as a field path: `a` + `b` → `a.b`, `a` + `[]` → `a[]`.
@@ -354,14 +393,16 @@ impl Sampler<'_> {
                     })
                     .collect()
             }
-            Kind::Combined(Criterion::All, parts) => parts
-                .iter()
-                .flat_map(|part| self.candidates(*part, depth))
-                .collect(),
-            Kind::Combined(_, parts) => parts
-                .iter()
-                .flat_map(|part| self.values(*part, depth))
-                .collect(),
+            // Branches take turns, so a short branch (`null`) is not cut off behind a long one.
+            Kind::Combined(Criterion::All, parts) => interleave(
+                parts
+                    .iter()
+                    .map(|part| self.candidates(*part, depth))
+                    .collect(),
+            ),
+            Kind::Combined(_, parts) => {
+                interleave(parts.iter().map(|part| self.values(*part, depth)).collect())
+            }
             Kind::Ref { target, .. } => {
                 if depth > MAX_DEPTH {
                     Values::new()
@@ -412,7 +453,9 @@ impl Sampler<'_> {
             .iter()
             .map(|(name, id)| {
                 let mut values = self.nested(*id, depth);
-                values.truncate(MAX_VARIATIONS);
+                if !self.focus.contains(name.as_str()) {
+                    values.truncate(MAX_VARIATIONS);
+                }
                 (name, values)
             })
             .collect();
