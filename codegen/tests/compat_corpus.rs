@@ -75,7 +75,7 @@ const MUTATIONS: &[Mutation] = &[
         let Some(Value::Object(props)) = o.get_mut("properties") else {
             return false;
         };
-        let Some(name) = props.keys().last().cloned() else {
+        let Some(name) = props.keys().next_back().cloned() else {
             return false;
         };
         props.remove(&name);

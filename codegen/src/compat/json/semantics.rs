@@ -140,14 +140,13 @@ pub(super) fn number_range(rules: &NumberRules) -> Range {
 fn numbers_disjoint(x: &NumberRules, y: &NumberRules) -> bool {
     let (rx, ry) = (number_range(x), number_range(y));
     let both = rx.intersect(ry);
-    let empty = both.low > both.high
+    both.low > both.high
         || (both.integer && both.low.ceil() > both.high.floor())
         || (both.low == both.high
             && (x.exclusive_minimum == Some(both.low)
                 || y.exclusive_minimum == Some(both.low)
                 || x.exclusive_maximum == Some(both.high)
-                || y.exclusive_maximum == Some(both.high)));
-    empty
+                || y.exclusive_maximum == Some(both.high)))
 }
 
 /// Whether every value of `x` carries a required property that `y` rejects or forbids.
