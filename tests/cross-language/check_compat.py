@@ -18,6 +18,7 @@ usage: check_compat.py CORPUS.json [--seconds N]
 
 import io
 import json
+import signal
 import sys
 import time
 import warnings
@@ -133,8 +134,25 @@ def avro_datum_fails(writer, reader, witness):
     return True, True, None
 
 
-def draw(schema, count):
-    """Up to `count` instances of `schema` from hypothesis-jsonschema."""
+class SlowDraw(Exception):
+    """hypothesis-jsonschema took longer than a draw may take."""
+
+
+def on_alarm(_signal, _frame):
+    raise SlowDraw()
+
+
+def draw(schema, count, seconds=3):
+    """Up to `count` instances of `schema` from hypothesis-jsonschema, in at most `seconds`."""
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(seconds)
+    try:
+        return draw_unbounded(schema, count)
+    finally:
+        signal.alarm(0)
+
+
+def draw_unbounded(schema, count):
     drawn = []
 
     @settings(
@@ -158,7 +176,7 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     corpus = json.load(open(sys.argv[1], encoding="utf-8"))["pairs"]
-    budget = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 170.0
+    budget = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 160.0
     started = time.monotonic()
     contradictions = []
     counts = {
@@ -170,6 +188,7 @@ def main():
         "compatible json pairs": 0,
         "compatible json pairs drawn from": 0,
         "compatible json pairs hypothesis-jsonschema cannot draw from": 0,
+        "compatible json pairs too slow to draw from (3 s each)": 0,
         "compatible json pairs left for time": 0,
         "instances drawn and accepted by the writer": 0,
         "compatible mutation pairs drawn from": 0,
@@ -217,7 +236,7 @@ def main():
     compatible.sort(key=lambda p: (p["source"].startswith("mutation"), p["direction"] == "forward"))
     counts["compatible json pairs"] = len(compatible)
     counts["seconds for witnesses"] = round(time.monotonic() - started, 1)
-    per_pair = 6
+    per_pair = 5
     drawn_for = {}
     for index, pair in enumerate(compatible):
         if time.monotonic() - started > budget:
@@ -230,9 +249,14 @@ def main():
             inlined = inline_refs(pair["writer"])
             try:
                 drawn_for[key] = draw(inlined, per_pair) if inlined is not None else None
+            except SlowDraw:
+                drawn_for[key] = "slow"
             except (HypothesisException, RecursionError, Exception):  # noqa: BLE001
                 drawn_for[key] = None
         instances = drawn_for[key]
+        if instances == "slow":
+            counts["compatible json pairs too slow to draw from (3 s each)"] += 1
+            continue
         if instances is None:
             counts["compatible json pairs hypothesis-jsonschema cannot draw from"] += 1
             continue
