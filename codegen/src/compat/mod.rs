@@ -12,6 +12,11 @@
 //! schema reads data written with the previous one, FORWARD whether the previous schema reads data
 //! written with the new one, FULL both; the transitive modes ask it of every kept version.
 //!
+//! Each breaking [`Change`] carries a [`Witness`]: a JSON value (JSON Schema) or an Avro datum (in
+//! Avro's JSON encoding) that the writer's schema admits and the reader cannot read, or the reason
+//! there is none; and a [`Change::divergence`] line where the verdict is stricter or looser than
+//! Confluent Schema Registry's or Apache Avro Java's.
+//!
 //! Everything here is pure: schemas come in as text, verdicts go out as values.
 
 pub mod avro;
