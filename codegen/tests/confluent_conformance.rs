@@ -81,6 +81,20 @@ fn engine_agrees_with_every_confluent_case() {
                         "{description}: expected the engine to depart from Confluent"
                     ));
                 }
+                let changes = compat::diff(
+                    &load(&case["original_schema"]),
+                    &load(&case["update_schema"]),
+                    Policy::Strict,
+                )
+                .expect("comparable");
+                let proven = changes.iter().filter(|c| !c.compatible).all(|c| {
+                    c.divergence.is_some() && matches!(c.witness, Some(compat::Witness::Value(_)))
+                });
+                if !proven {
+                    disagreements.push(format!(
+                        "{description}: the departure lacks a witness or its divergence line: {changes:?}"
+                    ));
+                }
                 continue;
             }
             if compatible != expected {
