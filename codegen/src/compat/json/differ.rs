@@ -379,15 +379,31 @@ impl Differ<'_> {
         oc: Criterion,
     ) -> Option<Vec<(NodeId, usize, Vec<Change>)>> {
         let mut cover = Vec::new();
-        for (index, o) in old_branches {
+        for (index, branch) in old_branches {
             let branch_path = path.join(Segment::Branch(oc.keyword(), *index));
-            let found = new_branches.iter().find_map(|(j, u)| {
-                let result = self.compare(*o, *u, &branch_path);
-                all_compatible(&result).then_some((*o, *j, result))
-            })?;
-            cover.push(found);
+            // An old branch that is itself a sum (a type list, a nested anyOf) is covered when
+            // each of its own branches is: its values are theirs.
+            for o in self.sum_parts(*branch, 0) {
+                let found = new_branches.iter().find_map(|(j, u)| {
+                    let result = self.compare(o, *u, &branch_path);
+                    all_compatible(&result).then_some((o, *j, result))
+                })?;
+                cover.push(found);
+            }
         }
         Some(cover)
+    }
+
+    /// The branches of an old `anyOf`/`oneOf` (through `$ref`s and nested sums), or the schema.
+    fn sum_parts(&self, id: NodeId, depth: usize) -> Vec<NodeId> {
+        let (resolved, _) = self.resolve(self.old, id);
+        match &self.old.node(resolved).kind {
+            Kind::Combined(Criterion::Any | Criterion::One, parts) if depth < 8 => parts
+                .iter()
+                .flat_map(|part| self.sum_parts(*part, depth + 1))
+                .collect(),
+            _ => vec![id],
+        }
     }
 
     /// A reader's `oneOf` rejects a value two of its branches match: for each old schema `o`
