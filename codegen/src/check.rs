@@ -10,7 +10,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::GENERATE_COMMAND;
-use crate::compat::{self, Change, Comparison, Policy, Schema, SchemaFormat};
+use crate::compat::{self, Change, Comparison, Policy, Schema, SchemaFormat, Witness};
 use crate::emit;
 use crate::history::History;
 use crate::model::{CatalogModel, EventModel};
@@ -54,6 +54,11 @@ pub struct Finding {
     pub message: String,
     /// For compatibility findings: the direction and the schema language, e.g. `BACKWARD`.
     pub context: Vec<String>,
+    /// For a breaking compatibility finding: the data that proves it, or why there is none.
+    pub witness: Option<Witness>,
+    /// For a compatibility finding: how the verdict departs from Confluent Schema Registry's or
+    /// Apache Avro Java's, when it does.
+    pub divergence: Option<&'static str>,
 }
 
 impl fmt::Display for Finding {
@@ -65,7 +70,11 @@ impl fmt::Display for Finding {
         for part in &self.context {
             write!(f, ", {part}")?;
         }
-        f.write_str(")")
+        f.write_str(")")?;
+        for line in self.explanation() {
+            write!(f, "\n    {line}")?;
+        }
+        Ok(())
     }
 }
 
@@ -78,7 +87,12 @@ impl Finding {
             properties.push(format!("line={}", location.line));
         }
         properties.push(format!("title={}", self.code));
-        let message = format!("{}: {}", self.subject, self.message)
+        let mut message = format!("{}: {}", self.subject, self.message);
+        for line in self.explanation() {
+            message.push('\n');
+            message.push_str(&line);
+        }
+        let message = message
             .replace('%', "%25")
             .replace('\r', "%0D")
             .replace('\n', "%0A");
@@ -100,7 +114,18 @@ impl Finding {
             "subject": self.subject,
             "message": self.message,
             "context": self.context,
+            "witness": self.witness.as_ref().map(Witness::to_json),
+            "divergence": self.divergence,
         })
+    }
+
+    /// The witness and the divergence from Confluent's or Java's verdict, one line each.
+    pub fn explanation(&self) -> Vec<String> {
+        self.witness
+            .iter()
+            .map(Witness::describe)
+            .chain(self.divergence.map(str::to_owned))
+            .collect()
     }
 }
 
@@ -273,6 +298,8 @@ pub fn check_schemas(input: &CheckInput<'_>) -> Result<Vec<Finding>, BaselineErr
                     old.topic
                 ),
                 context: Vec::new(),
+                witness: None,
+                divergence: None,
             });
         }
     }
@@ -287,6 +314,8 @@ pub fn check_schemas(input: &CheckInput<'_>) -> Result<Vec<Finding>, BaselineErr
                 subject: format!("{} ({})", event.type_name, event.topic),
                 message: "new event".into(),
                 context: Vec::new(),
+                witness: None,
+                divergence: None,
             });
             continue;
         };
@@ -302,6 +331,8 @@ pub fn check_schemas(input: &CheckInput<'_>) -> Result<Vec<Finding>, BaselineErr
                         event.version, event.topic, old.topic, old.version
                     ),
                     context: Vec::new(),
+                    witness: None,
+                    divergence: None,
                 });
                 continue;
             }
@@ -317,6 +348,8 @@ pub fn check_schemas(input: &CheckInput<'_>) -> Result<Vec<Finding>, BaselineErr
                     old.version + 1
                 ),
                 context: Vec::new(),
+                witness: None,
+                divergence: None,
             });
         }
         if old.key != event.key {
@@ -330,6 +363,8 @@ pub fn check_schemas(input: &CheckInput<'_>) -> Result<Vec<Finding>, BaselineErr
                     old.key, event.key
                 ),
                 context: Vec::new(),
+                witness: None,
+                divergence: None,
             });
         }
         if old.payload != event.type_name {
@@ -340,6 +375,8 @@ pub fn check_schemas(input: &CheckInput<'_>) -> Result<Vec<Finding>, BaselineErr
                 subject: event.type_name.clone(),
                 message: format!("payload type renamed from `{}`", old.payload),
                 context: Vec::new(),
+                witness: None,
+                divergence: None,
             });
         }
         compatibility(input, event, &old.topic, &history, &mut findings)?;
@@ -367,6 +404,8 @@ fn drift(drift: &[StaleFile], findings: &mut Vec<Finding>) {
             subject: format!("generated/{}", stale.path.display()),
             message: format!("{what}; run `{GENERATE_COMMAND}` and commit the result"),
             context: Vec::new(),
+            witness: None,
+            divergence: None,
         });
     }
 }
@@ -473,6 +512,8 @@ fn incompatible(
             change.detail.clone()
         },
         context,
+        witness: change.witness.clone(),
+        divergence: change.divergence,
     }
 }
 
@@ -530,6 +571,8 @@ fn lint(model: &CatalogModel, sources: &SourceIndex, findings: &mut Vec<Finding>
                     event.name, event.topic
                 ),
                 context: Vec::new(),
+                witness: None,
+                divergence: None,
             });
         }
         if event.key.contains("?? \"") {
@@ -543,6 +586,8 @@ fn lint(model: &CatalogModel, sources: &SourceIndex, findings: &mut Vec<Finding>
                     event.key
                 ),
                 context: Vec::new(),
+                witness: None,
+                divergence: None,
             });
         }
     }
@@ -558,6 +603,8 @@ fn lint(model: &CatalogModel, sources: &SourceIndex, findings: &mut Vec<Finding>
             subject: format!("{type_name}.{field}"),
             message: format!("accepts any JSON object: {reason}"),
             context: Vec::new(),
+            witness: None,
+            divergence: None,
         });
     }
 }

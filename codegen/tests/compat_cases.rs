@@ -23,6 +23,15 @@ fn run(file: &str, format: SchemaFormat) -> (usize, Vec<String>) {
     let all = cases(file);
     for case in &all {
         let description = case["description"].as_str().unwrap_or_default();
+        if let Some(side) = case.get("invalid").and_then(Value::as_str) {
+            // The schema on `side` must be refused as invalid input (exit 2).
+            if let Ok(schema) = Schema::parse(format, &case[side].to_string()) {
+                failures.push(format!(
+                    "{description}: the {side} schema should be invalid, but loads: {schema:?}"
+                ));
+            }
+            continue;
+        }
         let old = parse(format, &case["old"]);
         let new = parse(format, &case["new"]);
         for (direction, writer, reader, policy) in [
@@ -86,7 +95,7 @@ fn avro_verdicts_match_apache_avro_outside_logical_types() {
     for case in cases("avro.json") {
         let description = case["description"].as_str().unwrap_or_default();
         let logical = case.to_string().contains("logicalType");
-        if logical {
+        if logical || case.get("invalid").is_some() {
             continue;
         }
         let old = apache_avro::Schema::parse(&case["old"]).expect("parses");
@@ -118,4 +127,39 @@ fn avro_verdicts_match_apache_avro_outside_logical_types() {
     }
     println!("compared with apache-avro: {compared}, disagreements: {disagreements:?}");
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
+
+/// Every schema the catalogue generates and keeps in its history loads: the stricter checks on
+/// Avro defaults refuse none of them.
+#[test]
+fn generated_schemas_load() {
+    let root = format!("{}/../generated", env!("CARGO_MANIFEST_DIR"));
+    let mut pending = vec![std::path::PathBuf::from(&root)];
+    let mut loaded = 0;
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("generated/ reads") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let name = path.to_string_lossy().into_owned();
+            let format = match SchemaFormat::from_file_name(&name) {
+                Some(SchemaFormat::Avro) => SchemaFormat::Avro,
+                Some(SchemaFormat::JsonSchema)
+                    if name.contains("/schemas/json/") || name.contains("/history/") =>
+                {
+                    SchemaFormat::JsonSchema
+                }
+                _ => continue,
+            };
+            let text = std::fs::read_to_string(&path).expect("schema reads");
+            if let Err(err) = Schema::parse(format, &text) {
+                panic!("{name}: {err}");
+            }
+            loaded += 1;
+        }
+    }
+    println!("generated schemas loaded: {loaded}");
+    assert!(loaded > 100);
 }

@@ -1,4 +1,6 @@
-//! `cargo xtask cross-check`: generated/ checked by Python's and Node's own tools.
+//! `cargo xtask cross-check`: generated/ checked by Python's and Node's own tools, and the
+//! compatibility engine's verdicts and witnesses checked by Python's validators
+//! (`tests/cross-language/check_compat.py`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,6 +12,9 @@ const PYTHON_PACKAGES: &[&str] = &[
     "fastavro>=1.9",
     "pydantic>=2.6,<3",
     "email-validator>=2",
+    // hypothesis-jsonschema 0.23 does not run on hypothesis 6.131 and later.
+    "hypothesis>=6.100,<6.131",
+    "hypothesis-jsonschema>=0.23",
 ];
 
 fn run_command(command: &mut Command) -> Result<(), String> {
@@ -86,6 +91,26 @@ fn python(root: &Path, work: &Path) -> Result<(), String> {
             .arg(root.join("tests/cross-language/check_python.py"))
             .arg(root.join("generated"))
             .arg(work.join("avro")),
+    )?;
+    // The compatibility engine's verdicts and witnesses, checked with Python's own validators.
+    let corpus = work.join("compat-corpus.json");
+    run_command(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(root)
+            .args([
+                "test",
+                "--quiet",
+                "-p",
+                "tidings-codegen",
+                "--test",
+                "compat_corpus",
+            ])
+            .env("TIDINGS_COMPAT_CORPUS", &corpus),
+    )?;
+    run_command(
+        Command::new(bin.join("python"))
+            .arg(root.join("tests/cross-language/check_compat.py"))
+            .arg(&corpus),
     )
 }
 

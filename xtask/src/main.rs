@@ -95,8 +95,9 @@ enum Command {
         policy: Policy,
     },
     /// Check generated/ with other languages' own tools: Python (jsonschema, pydantic, fastavro)
-    /// and Node (tsc --strict, ajv, @asyncapi/parser). Installs them from PyPI and npm into
-    /// target/cross-language on first use.
+    /// and Node (tsc --strict, ajv, @asyncapi/parser), and the compatibility engine's witnesses
+    /// and compatible verdicts with python-jsonschema, fastavro and hypothesis-jsonschema.
+    /// Installs them from PyPI and npm into target/cross-language on first use.
     CrossCheck,
     /// Measure the runtime against its raw limits, side by side in one run (release build).
     Bench {

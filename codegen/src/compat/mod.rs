@@ -12,6 +12,11 @@
 //! schema reads data written with the previous one, FORWARD whether the previous schema reads data
 //! written with the new one, FULL both; the transitive modes ask it of every kept version.
 //!
+//! Each breaking [`Change`] carries a [`Witness`]: a JSON value (JSON Schema) or an Avro datum (in
+//! Avro's JSON encoding) that the writer's schema admits and the reader cannot read, or the reason
+//! there is none; and a [`Change::divergence`] line where the verdict is stricter or looser than
+//! Confluent Schema Registry's or Apache Avro Java's.
+//!
 //! Everything here is pure: schemas come in as text, verdicts go out as values.
 
 pub mod avro;
@@ -132,6 +137,53 @@ pub struct Change {
     pub detail: String,
     /// Whether a reader survives this change.
     pub compatible: bool,
+    /// For a breaking change, the data that proves it (see [`Witness`]); `None` when compatible.
+    pub witness: Option<Witness>,
+    /// One line when this verdict is stricter or looser than Confluent Schema Registry's (JSON
+    /// Schema) or Apache Avro Java's (Avro) for the same change.
+    pub divergence: Option<&'static str>,
+}
+
+/// The proof of a breaking change.
+///
+/// - JSON Schema: a JSON value the writer's schema accepts and the reader's rejects.
+/// - Avro: a datum of the writer's schema, in the specification's JSON encoding (a union value
+///   other than `null` is an object keyed by its branch's type name, its full name for named
+///   types; `bytes` and `fixed` are strings of code points 0–255; logical types are written as
+///   their underlying type, a `uuid` as its text), that a reader holding the reader's schema
+///   cannot decode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Witness {
+    /// A value that shows the break.
+    Value(serde_json::Value),
+    /// Why the engine could not build one.
+    Unavailable(String),
+}
+
+impl Witness {
+    /// The value, when there is one.
+    pub fn value(&self) -> Option<&serde_json::Value> {
+        match self {
+            Self::Value(value) => Some(value),
+            Self::Unavailable(_) => None,
+        }
+    }
+
+    /// One line for people: the value as compact JSON, or why there is none.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Value(value) => format!("witness {value}"),
+            Self::Unavailable(reason) => format!("no witness: {reason}"),
+        }
+    }
+
+    /// The witness as JSON: `{"value": …}` or `{"unavailable": "…"}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Self::Value(value) => serde_json::json!({ "value": value }),
+            Self::Unavailable(reason) => serde_json::json!({ "unavailable": reason }),
+        }
+    }
 }
 
 impl fmt::Display for Change {
@@ -299,6 +351,19 @@ pub fn check(
 }
 
 impl Change {
+    /// The lines that back the verdict: the witness of a breaking change, and how the verdict
+    /// differs from Confluent's or Apache Avro Java's, when it does.
+    pub fn explanation(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(witness) = &self.witness {
+            lines.push(witness.describe());
+        }
+        if let Some(divergence) = self.divergence {
+            lines.push(divergence.to_owned());
+        }
+        lines
+    }
+
     /// The change as JSON, for `--format json`.
     pub fn to_json(&self, format: SchemaFormat) -> serde_json::Value {
         let mut object = serde_json::Map::new();
@@ -309,6 +374,12 @@ impl Change {
         }
         object.insert("detail".into(), self.detail.clone().into());
         object.insert("compatible".into(), self.compatible.into());
+        if let Some(witness) = &self.witness {
+            object.insert("witness".into(), witness.to_json());
+        }
+        if let Some(divergence) = self.divergence {
+            object.insert("divergence".into(), divergence.into());
+        }
         serde_json::Value::Object(object)
     }
 }
@@ -358,6 +429,9 @@ impl Report {
                         change.path.field_path(),
                         change.rule,
                     ));
+                    for line in change.explanation() {
+                        out.push_str(&format!("           {line}\n"));
+                    }
                 }
             }
         }

@@ -4,11 +4,13 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::difference::Difference;
+use super::difference::{CONFLUENT_PATTERNS, Difference};
+use super::formats;
 use super::load::{
     Additional, ArrayRules, Criterion, Dependency, JsonSchema, Kind, NodeId, NumberRules,
     ObjectRules, StringRules,
 };
+use super::semantics;
 use crate::compat::path::{SchemaPath, Segment};
 use crate::compat::{Change, Policy};
 
@@ -21,7 +23,9 @@ pub fn diff(writer: &JsonSchema, reader: &JsonSchema, policy: Policy) -> Vec<Cha
         policy,
         visiting: HashSet::new(),
     };
-    differ.compare(writer.root, reader.root, &SchemaPath::root())
+    let mut changes = differ.compare(writer.root, reader.root, &SchemaPath::root());
+    super::witness::attach(writer, reader, &mut changes);
+    changes
 }
 
 struct Differ<'a> {
@@ -96,6 +100,8 @@ impl Differ<'_> {
             path,
             detail: detail.into(),
             compatible: difference.is_compatible(self.policy),
+            witness: None,
+            divergence: difference.divergence(),
         }
     }
 
@@ -131,6 +137,17 @@ impl Differ<'_> {
             return Vec::new();
         }
         let mut changes = self.compare_resolved(o, u, &path);
+        if !all_compatible(&changes)
+            && let Some(values) = semantics::finite_values(self.old, o)
+            && values.iter().all(|value| self.new.accepts_at(u, value))
+        {
+            let shown: Vec<String> = values.iter().map(Value::to_string).collect();
+            changes = vec![self.change(
+                Difference::VALUES_KEPT,
+                path.clone(),
+                format!("the reader accepts every old value: {}", shown.join(", ")),
+            )];
+        }
         if changes
             .iter()
             .all(|c| c.rule != Difference::TYPE_CHANGED.code())
@@ -220,6 +237,11 @@ impl Differ<'_> {
                             path.clone(),
                             format!("now one of {} branches", branches.len()),
                         ));
+                        if criterion == Criterion::One {
+                            let all: Vec<(usize, NodeId)> =
+                                branches.iter().copied().enumerate().collect();
+                            changes.extend(self.overlaps(&[(o, index)], &all, None, path));
+                        }
                         return changes;
                     }
                 }
@@ -256,16 +278,25 @@ impl Differ<'_> {
         }
         match criterion {
             Criterion::All => {
-                for branch in branches {
-                    let mut changes = self.compare(*branch, u, path);
-                    if all_compatible(&changes) {
-                        changes.push(self.change(
-                            Difference::PRODUCT_TYPE_NARROWED,
-                            path.clone(),
-                            "",
-                        ));
-                        return changes;
-                    }
+                // The branch that reads plainly explains the change best; one read only by its
+                // values (`VALUES_KEPT`) comes second.
+                let results: Vec<Vec<Change>> = branches
+                    .iter()
+                    .map(|branch| self.compare(*branch, u, path))
+                    .collect();
+                let by_values = |changes: &Vec<Change>| {
+                    changes
+                        .iter()
+                        .any(|c| c.rule == Difference::VALUES_KEPT.code())
+                };
+                let best = results
+                    .iter()
+                    .position(|c| all_compatible(c) && !by_values(c))
+                    .or_else(|| results.iter().position(|c| all_compatible(c)));
+                if let Some(best) = best {
+                    let mut changes = results[best].clone();
+                    changes.push(self.change(Difference::PRODUCT_TYPE_NARROWED, path.clone(), ""));
+                    return changes;
                 }
                 vec![self.change(
                     Difference::TYPE_CHANGED,
@@ -303,8 +334,125 @@ impl Differ<'_> {
         us: &[NodeId],
         path: &SchemaPath,
     ) -> Vec<Change> {
-        let os = distinct(self.old, os);
-        let us = distinct(self.new, us);
+        let old_branches = distinct(self.old, os);
+        let new_branches = distinct(self.new, us);
+        let mut changes = self.paired(oc, &old_branches, uc, &new_branches, path);
+        let sum = |criterion: Criterion| criterion != Criterion::All;
+        if !sum(oc) || !sum(uc) {
+            return changes;
+        }
+        let Some(cover) = self.cover(&old_branches, &new_branches, path, oc) else {
+            return changes;
+        };
+        if !all_compatible(&changes) {
+            // Each old branch is read by some new branch, though not one to one.
+            let count = |v: &[(usize, NodeId)]| v.len();
+            changes = cover
+                .iter()
+                .flat_map(|(_, _, found)| found.clone())
+                .collect();
+            changes.push(self.change(
+                Difference::SUM_TYPE_BRANCHES_COVERED,
+                path.clone(),
+                format!(
+                    "each of {} old branches is read by one of {} new branches",
+                    count(&old_branches),
+                    count(&new_branches)
+                ),
+            ));
+        }
+        if uc == Criterion::One {
+            let covered: Vec<(NodeId, usize)> = cover.iter().map(|(o, j, _)| (*o, *j)).collect();
+            let old_one = (oc == Criterion::One).then_some(old_branches.as_slice());
+            changes.extend(self.overlaps(&covered, &new_branches, old_one, path));
+        }
+        changes
+    }
+
+    /// For each old branch, the first new branch that reads it and the changes on the way;
+    /// `None` when some old branch has none.
+    fn cover(
+        &mut self,
+        old_branches: &[(usize, NodeId)],
+        new_branches: &[(usize, NodeId)],
+        path: &SchemaPath,
+        oc: Criterion,
+    ) -> Option<Vec<(NodeId, usize, Vec<Change>)>> {
+        let mut cover = Vec::new();
+        for (index, branch) in old_branches {
+            let branch_path = path.join(Segment::Branch(oc.keyword(), *index));
+            // An old branch that is itself a sum (a type list, a nested anyOf) is covered when
+            // each of its own branches is: its values are theirs.
+            for o in self.sum_parts(*branch, 0) {
+                let found = new_branches.iter().find_map(|(j, u)| {
+                    let result = self.compare(o, *u, &branch_path);
+                    all_compatible(&result).then_some((o, *j, result))
+                })?;
+                cover.push(found);
+            }
+        }
+        Some(cover)
+    }
+
+    /// The branches of an old `anyOf`/`oneOf` (through `$ref`s and nested sums), or the schema.
+    fn sum_parts(&self, id: NodeId, depth: usize) -> Vec<NodeId> {
+        let (resolved, _) = self.resolve(self.old, id);
+        match &self.old.node(resolved).kind {
+            Kind::Combined(Criterion::Any | Criterion::One, parts) if depth < 8 => parts
+                .iter()
+                .flat_map(|part| self.sum_parts(*part, depth + 1))
+                .collect(),
+            _ => vec![id],
+        }
+    }
+
+    /// A reader's `oneOf` rejects a value two of its branches match: for each old schema `o`
+    /// read by new branch `j`, every other new branch must be disjoint from `o`. An overlap the
+    /// old `oneOf` already had (the same branch on both sides) is not new and is left alone.
+    fn overlaps(
+        &self,
+        covered: &[(NodeId, usize)],
+        new_branches: &[(usize, NodeId)],
+        old_one: Option<&[(usize, NodeId)]>,
+        path: &SchemaPath,
+    ) -> Vec<Change> {
+        let mut changes = Vec::new();
+        let mut reported = HashSet::new();
+        for (o, j) in covered {
+            for (k, u) in new_branches {
+                if k == j || semantics::disjoint(self.old, *o, self.new, *u) {
+                    continue;
+                }
+                let raw = &self.new.node(*u).raw;
+                let already = old_one.is_some_and(|old| {
+                    old.iter().any(|(_, other)| {
+                        other != o && !raw.is_null() && &self.old.node(*other).raw == raw
+                    })
+                });
+                if already || !reported.insert((*j.min(k), *j.max(k))) {
+                    continue;
+                }
+                changes.push(self.change(
+                    Difference::ONE_OF_BRANCHES_OVERLAP,
+                    path.clone(),
+                    format!(
+                        "old values read by branch {j} can also match branch {k}, and oneOf rejects a value that matches two branches"
+                    ),
+                ));
+            }
+        }
+        changes
+    }
+
+    /// Confluent's pairing: old branches matched one to one with new branches.
+    fn paired(
+        &mut self,
+        oc: Criterion,
+        os: &[(usize, NodeId)],
+        uc: Criterion,
+        us: &[(usize, NodeId)],
+        path: &SchemaPath,
+    ) -> Vec<Change> {
         let mut changes = Vec::new();
         if oc != uc {
             let extended = uc == Criterion::Any
@@ -349,11 +497,11 @@ impl Differ<'_> {
 
         let mut outcomes: Vec<Vec<Option<Vec<Change>>>> = Vec::new();
         let mut rejected: Vec<Vec<Change>> = Vec::new();
-        for (index, o) in &os {
+        for (index, o) in os {
             let branch_path = path.join(Segment::Branch(oc.keyword(), *index));
             let mut row = Vec::new();
             let mut closest: Option<Vec<Change>> = None;
-            for (_, u) in &us {
+            for (_, u) in us {
                 let result = self.compare(*o, *u, &branch_path);
                 if all_compatible(&result) {
                     row.push(Some(result));
@@ -381,7 +529,31 @@ impl Differ<'_> {
             outcomes.push(row);
             rejected.push(closest.unwrap_or_default());
         }
-        let matched = maximum_matching(&outcomes);
+        // Pairs that read plainly first; pairs read only by their values (`VALUES_KEPT`) when
+        // they are needed to pair every branch.
+        let plain: Vec<Vec<Option<()>>> = outcomes
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|outcome| {
+                        outcome
+                            .as_ref()
+                            .filter(|changes| {
+                                changes
+                                    .iter()
+                                    .all(|c| c.rule != Difference::VALUES_KEPT.code())
+                            })
+                            .map(|_| ())
+                    })
+                    .collect()
+            })
+            .collect();
+        let matched_plain = maximum_matching(&plain);
+        let matched = if matched_plain.len() >= os.len().min(us.len()) {
+            matched_plain
+        } else {
+            maximum_matching(&outcomes)
+        };
         if matched.len() < os.len().min(us.len()) {
             let matched_rows: HashSet<usize> = matched.iter().map(|(row, _)| *row).collect();
             let reasons: Vec<String> = rejected
@@ -606,19 +778,56 @@ impl Differ<'_> {
             }
             _ => {}
         }
-        self.exact(
-            &mut changes,
-            path,
-            "format",
-            &a.format,
-            &b.format,
-            [
-                Difference::FORMAT_ADDED,
-                Difference::FORMAT_REMOVED,
-                Difference::FORMAT_CHANGED,
-            ],
-        );
+        self.number_format(&mut changes, a, b, path);
         changes
+    }
+
+    /// A numeric format is a range: the change is judged by whether the reader's range holds
+    /// every value the writer's schema (format and bounds) allows.
+    fn number_format(
+        &self,
+        changes: &mut Vec<Change>,
+        a: &NumberRules,
+        b: &NumberRules,
+        path: &SchemaPath,
+    ) {
+        let known = |format: &Option<String>| {
+            format
+                .as_deref()
+                .is_none_or(|f| formats::range(f).is_some())
+        };
+        if a.format == b.format {
+            return;
+        }
+        if !known(&a.format) || !known(&b.format) || b.format.is_none() {
+            self.exact(
+                changes,
+                path,
+                "format",
+                &a.format,
+                &b.format,
+                [
+                    Difference::FORMAT_ADDED,
+                    Difference::FORMAT_REMOVED,
+                    Difference::FORMAT_CHANGED,
+                ],
+            );
+            return;
+        }
+        let old = semantics::number_range(a);
+        let new = b
+            .format
+            .as_deref()
+            .and_then(formats::range)
+            .unwrap_or(formats::Range::ALL);
+        let shown = |format: &Option<String>| format.as_deref().unwrap_or("no format").to_owned();
+        let detail = format!("{} → {}", shown(&a.format), shown(&b.format));
+        let difference = if old.within(new) {
+            Difference::NUMBER_FORMAT_WIDENED
+        } else {
+            Difference::NUMBER_FORMAT_NARROWED
+        };
+        changes.push(self.change(difference, path.keyword("format"), detail));
     }
 
     fn bound<T: PartialOrd + std::fmt::Display + Copy>(
@@ -698,6 +907,8 @@ impl Differ<'_> {
             }
         }
 
+        changes.extend(self.patterns(a, b, path));
+
         for (name, old) in &a.dependencies {
             let at = path.join(Segment::Dependency(name.clone()));
             let new = b
@@ -757,7 +968,17 @@ impl Differ<'_> {
             }
         }
         for name in &b.required {
-            if a.required.contains(name) || a.property(name).is_none() {
+            if a.required.contains(name) {
+                continue;
+            }
+            if a.property(name).is_none() {
+                if b.property(name).is_none() {
+                    changes.push(self.change(
+                        Difference::REQUIRED_UNDECLARED_PROPERTY_ADDED,
+                        path.join(Segment::Field(name.clone())).keyword("required"),
+                        format!("`{name}` is now required; old data need not hold it"),
+                    ));
+                }
                 continue;
             }
             let Some(property) = b.property(name) else {
@@ -813,6 +1034,84 @@ impl Differ<'_> {
             if a.property(name).is_none() {
                 let at = path.join(Segment::Field(name.clone()));
                 changes.extend(self.property_added(a, *new, b.required.contains(name), name, &at));
+            }
+        }
+        changes
+    }
+
+    /// `patternProperties`: the same pattern on both sides is compared like a property; data
+    /// under a pattern only one side has is judged by the other side's overlapping patterns, else
+    /// its `additionalProperties`.
+    fn patterns(&mut self, a: &ObjectRules, b: &ObjectRules, path: &SchemaPath) -> Vec<Change> {
+        let mut changes = Vec::new();
+        let at = |pattern: &str| path.keyword(format!("patternProperties/{pattern}"));
+        for (old_pattern, old) in &a.patterns {
+            for (new_pattern, new) in &b.patterns {
+                let same = old_pattern.as_str() == new_pattern.as_str();
+                if same || may_overlap(old_pattern.as_str(), new_pattern.as_str()) {
+                    changes.extend(self.compare(*old, *new, &at(new_pattern.as_str())));
+                }
+            }
+            if b.patterns.iter().any(|(p, _)| {
+                p.as_str() == old_pattern.as_str()
+                    || pattern_covers(p.as_str(), old_pattern.as_str())
+            }) {
+                continue;
+            }
+            let here = at(old_pattern.as_str());
+            match b.additional() {
+                Additional::Allowed => changes.push(self.change(
+                    Difference::PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL,
+                    here,
+                    format!("`{}` removed", old_pattern.as_str()),
+                )),
+                Additional::Forbidden => changes.push(self.change(
+                    Difference::PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL,
+                    here,
+                    format!(
+                        "`{}` removed; the reader rejects data that holds such properties",
+                        old_pattern.as_str()
+                    ),
+                )),
+                Additional::Schema(covering) => changes.extend(self.compare(*old, covering, &here)),
+            }
+        }
+        for (new_pattern, new) in &b.patterns {
+            if a.patterns
+                .iter()
+                .any(|(p, _)| p.as_str() == new_pattern.as_str())
+            {
+                continue;
+            }
+            let here = at(new_pattern.as_str());
+            let (resolved, _) = self.resolve(self.new, *new);
+            match a.additional() {
+                Additional::Allowed
+                    if !matches!(self.new.node(resolved).kind, Kind::Empty | Kind::True) =>
+                {
+                    changes.push(self.change(
+                        Difference::PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL,
+                        here,
+                        format!(
+                            "`{}` added to an open object, where old data may hold such properties with any value",
+                            new_pattern.as_str()
+                        ),
+                    ));
+                }
+                Additional::Schema(covering) => changes.extend(self.compare(covering, *new, &here)),
+                _ => {}
+            }
+            // The reader checks declared properties against every pattern they match, too.
+            for (name, old) in &a.properties {
+                if new_pattern.is_match(name) && b.property(name).is_some() {
+                    let field = path.join(Segment::Field(name.clone()));
+                    changes.extend(self.compare(*old, *new, &field));
+                }
+            }
+        }
+        for change in &mut changes {
+            if !change.compatible && change.divergence.is_none() {
+                change.divergence = Some(CONFLUENT_PATTERNS);
             }
         }
         changes
@@ -1137,4 +1436,42 @@ fn maximum_matching<T>(outcomes: &[Vec<Option<T>>]) -> Vec<(usize, usize)> {
         .enumerate()
         .filter_map(|(column, row)| row.map(|row| (row, column)))
         .collect()
+}
+
+/// Whether two patterns may match a common name: `false` only when both start with `^` and
+/// literal text, and neither literal is a prefix of the other (`^score_` and `^rank_`).
+fn may_overlap(a: &str, b: &str) -> bool {
+    match (anchored_literal(a), anchored_literal(b)) {
+        (Some(x), Some(y)) => x.starts_with(&y) || y.starts_with(&x),
+        _ => true,
+    }
+}
+
+/// The literal text an anchored pattern starts with (`^score_\d+` → `score_`); `None` when the
+/// pattern is not anchored at the start.
+fn anchored_literal(pattern: &str) -> Option<String> {
+    let rest = pattern.strip_prefix('^')?;
+    let mut out: Vec<char> = Vec::new();
+    for c in rest.chars() {
+        if c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | ':' | '/') {
+            out.push(c);
+        } else {
+            if matches!(c, '?' | '*' | '{') {
+                out.pop();
+            }
+            break;
+        }
+    }
+    Some(out.into_iter().collect())
+}
+
+/// Whether every name `narrow` matches, `wide` matches too: `wide` is a bare anchored prefix
+/// (`^s`) that `narrow`'s literal prefix starts with (`^score_`).
+fn pattern_covers(wide: &str, narrow: &str) -> bool {
+    match (anchored_literal(wide), anchored_literal(narrow)) {
+        (Some(prefix), Some(literal)) => {
+            wide == format!("^{prefix}") && literal.starts_with(&prefix)
+        }
+        _ => false,
+    }
 }

@@ -159,6 +159,31 @@ differences! {
     COMBINED_TYPE_SUBSCHEMAS_CHANGED => Breaking,
     NOT_TYPE_EXTENDED => Breaking,
     NOT_TYPE_NARROWED => Compatible,
+    /// A numeric `format` whose range holds every value the writer's schema allows
+    /// (`int32` → `int64`, or a format added that the bounds already respect).
+    NUMBER_FORMAT_WIDENED => Compatible,
+    /// A numeric `format` whose range misses values the writer's schema allows (`int64` →
+    /// `int32`, `double` → `float`, a number that must now be whole).
+    NUMBER_FORMAT_NARROWED => Breaking,
+    /// A `patternProperties` entry added to an open object: old data may hold such names with
+    /// any value.
+    PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL => Lenient,
+    /// A `patternProperties` entry removed from a closed object: old data that holds such names
+    /// is rejected.
+    PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL => Breaking,
+    /// A `patternProperties` entry removed from an open object (compatible).
+    PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL => Compatible,
+    /// The writer's schema accepts finitely many values and the reader accepts each of them, in
+    /// whatever form (`enum`, `const`, `oneOf` of `const`s, type lists).
+    VALUES_KEPT => Compatible,
+    /// Every branch of the writer's `anyOf`/`oneOf` is read by some branch of the reader's,
+    /// though not one to one (branches merged or split).
+    SUM_TYPE_BRANCHES_COVERED => Compatible,
+    /// The reader's `oneOf` has branches that can both match a value the writer wrote; `oneOf`
+    /// rejects a value that matches two branches.
+    ONE_OF_BRANCHES_OVERLAP => Breaking,
+    /// `required` names a property the writer's schema neither declares nor requires.
+    REQUIRED_UNDECLARED_PROPERTY_ADDED => Breaking,
 }
 
 impl Difference {
@@ -168,6 +193,40 @@ impl Difference {
             Verdict::Compatible => true,
             Verdict::Lenient => policy == Policy::Lenient,
             Verdict::Breaking => false,
+        }
+    }
+}
+
+/// Confluent's JSON Schema differ has no rule for `format`: it passes these changes.
+const CONFLUENT_IGNORES_FORMAT: &str =
+    "stricter than Confluent Schema Registry, which does not compare `format`";
+
+/// Confluent's JSON Schema differ compares `patternProperties` only to see whether they cover a
+/// property added or removed.
+pub(super) const CONFLUENT_PATTERNS: &str = "stricter than Confluent Schema Registry, whose differ does not compare the schemas of patternProperties";
+
+impl Difference {
+    /// How this difference's verdict departs from Confluent Schema Registry's, when it does.
+    pub fn divergence(self) -> Option<&'static str> {
+        match self {
+            Self::FORMAT_ADDED | Self::FORMAT_CHANGED | Self::NUMBER_FORMAT_NARROWED => {
+                Some(CONFLUENT_IGNORES_FORMAT)
+            }
+            Self::PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL
+            | Self::PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL => Some(CONFLUENT_PATTERNS),
+            Self::VALUES_KEPT => Some(
+                "looser than Confluent Schema Registry, which compares these forms keyword by keyword and reports a break",
+            ),
+            Self::SUM_TYPE_BRANCHES_COVERED => Some(
+                "looser than Confluent Schema Registry, which pairs branches one to one and reports a break",
+            ),
+            Self::ONE_OF_BRANCHES_OVERLAP => Some(
+                "stricter than Confluent Schema Registry, which passes a oneOf that gains a branch without checking that branches overlap",
+            ),
+            Self::REQUIRED_UNDECLARED_PROPERTY_ADDED => Some(
+                "stricter than Confluent Schema Registry, which passes a required name that has no property schema",
+            ),
+            _ => None,
         }
     }
 }

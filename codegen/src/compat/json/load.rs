@@ -73,6 +73,9 @@ pub(super) struct StringRules {
     pub(super) min_length: Option<u64>,
     pub(super) max_length: Option<u64>,
     pub(super) pattern: Option<String>,
+    /// `pattern` compiled; `None` also when it uses syntax the `regex` crate lacks (look-around,
+    /// back-references), which the validator then treats as matching everything.
+    pub(super) pattern_regex: Option<Regex>,
     pub(super) format: Option<String>,
 }
 
@@ -109,6 +112,8 @@ pub(super) struct ObjectRules {
     pub(super) properties: Vec<(String, NodeId)>,
     pub(super) required: Vec<String>,
     pub(super) additional: Option<Additional>,
+    /// `patternProperties`: each pattern, compiled, with its schema. Every pattern a name
+    /// matches applies, also to declared properties.
     pub(super) patterns: Vec<(Regex, NodeId)>,
     pub(super) min_properties: Option<u64>,
     pub(super) max_properties: Option<u64>,
@@ -603,13 +608,15 @@ pub(super) fn string_rules(
     pointer: &str,
     object: &serde_json::Map<String, Value>,
 ) -> Result<StringRules, CompatError> {
+    let pattern = object
+        .get("pattern")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     Ok(StringRules {
         min_length: count(pointer, object, "minLength")?,
         max_length: count(pointer, object, "maxLength")?,
-        pattern: object
-            .get("pattern")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        pattern_regex: pattern.as_deref().and_then(|p| Regex::new(p).ok()),
+        pattern,
         format: object
             .get("format")
             .and_then(Value::as_str)

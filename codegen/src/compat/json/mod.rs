@@ -12,7 +12,11 @@
 
 mod differ;
 mod difference;
+mod formats;
 mod load;
+mod semantics;
+mod validate;
+pub mod witness;
 
 pub use differ::diff;
 pub use difference::Difference;

@@ -3,13 +3,20 @@
 //!
 //! - primitives must match, or be promotable: `int` → `long`/`float`/`double`, `long` →
 //!   `float`/`double`, `float` → `double`, `string` ↔ `bytes`;
-//! - records, enums and fixed are matched by unqualified name, or through the reader's aliases;
+//! - records, enums and fixed are matched by unqualified name (as the specification's
+//!   resolution rules and Apache Avro Java do), or through a reader alias; an alias is a full
+//!   name, and one without a dot is in the namespace of the type that declares it, so it must equal
+//!   the writer's *full* name (Java's `SchemaCompatibility` compares aliases the same way);
 //! - record fields are matched by name or reader alias; a writer field the reader lacks is
 //!   skipped; a reader field the writer lacks needs a default;
 //! - a writer enum symbol the reader lacks resolves to the reader's enum default, or fails;
 //! - fixed sizes must be equal;
 //! - a writer union resolves branch by branch; a reader union must hold a branch for each writer
-//!   type (exact match first, then promotion);
+//!   type: the same type first (named types by full name or alias, then by unqualified name), then
+//!   the same type once logical types are erased (a `uuid` is a `string`, a `timestamp-millis` a
+//!   `long`, as Java picks branches by schema type), then a promotion;
+//! - a record field's default must be a value of the field's type, a union's of its first branch:
+//!   a schema that breaks this is invalid ([`CompatError::Invalid`]), as in Java's parser;
 //! - logical types resolve through their underlying type. tidings adds one rule the specification
 //!   leaves to implementations: a reader that gives a value a *different* logical meaning
 //!   (`timestamp-millis` read as `timestamp-micros`, a string read as `uuid`, another decimal
@@ -21,7 +28,12 @@ use apache_avro::Schema as Avro;
 use apache_avro::schema::{Name, RecordField};
 
 use super::path::{SchemaPath, Segment};
-use super::{Change, CompatError, SchemaFormat};
+use super::{Change, CompatError, SchemaFormat, Witness};
+
+mod defaults;
+mod witness;
+
+use witness::Frame;
 
 /// A parsed Avro schema with its named types indexed.
 #[derive(Debug, Clone)]
@@ -46,7 +58,12 @@ impl AvroSchema {
         })?;
         let mut named = HashMap::new();
         index(&root, &mut named);
-        Ok(Self { root, named })
+        let schema = Self { root, named };
+        defaults::check(&schema).map_err(|message| CompatError::Invalid {
+            format: SchemaFormat::Avro,
+            message,
+        })?;
+        Ok(schema)
     }
 
     /// The parsed schema.
@@ -133,6 +150,8 @@ pub fn diff(writer: &AvroSchema, reader: &AvroSchema) -> Vec<Change> {
         writer,
         reader,
         visiting: HashSet::new(),
+        frames: Vec::new(),
+        erased: None,
     };
     resolver.resolve(&writer.root, &reader.root, &SchemaPath::root())
 }
@@ -141,16 +160,29 @@ struct Resolver<'a> {
     writer: &'a AvroSchema,
     reader: &'a AvroSchema,
     visiting: HashSet<(String, String)>,
+    /// How the writer's datum encloses the value being resolved, outermost first: the witness of
+    /// a break is built inside-out along these.
+    frames: Vec<Frame>,
+    /// The writer's logical type whose underlying type is being resolved, with the frame depth
+    /// it applies at: a witness there must be a value of the logical type.
+    erased: Option<(usize, Avro)>,
 }
 
+/// A compatible change: no witness.
 fn change(rule: &'static str, path: &SchemaPath, detail: String, compatible: bool) -> Change {
+    debug_assert!(compatible, "breaking changes carry a witness");
     Change {
         rule,
         path: path.clone(),
         detail,
         compatible,
+        witness: None,
+        divergence: None,
     }
 }
+
+/// Apache Avro Java's `SchemaCompatibility` ignores logical types.
+const JAVA_IGNORES_LOGICAL_TYPES: &str = "stricter than Apache Avro Java, whose compatibility check ignores logical types and passes this change";
 
 /// The underlying type of a logical type, and the logical type's name.
 fn logical(schema: &Avro) -> Option<(Avro, String)> {
@@ -220,32 +252,73 @@ fn named(schema: &Avro) -> Option<(&Name, Option<&Vec<apache_avro::schema::Alias
 }
 
 impl Resolver<'_> {
+    /// A breaking change, with a witness: the writer's datum that holds `leaf` where the change is.
+    fn breaking(
+        &self,
+        rule: &'static str,
+        path: &SchemaPath,
+        detail: String,
+        leaf: Leaf,
+    ) -> Change {
+        let witness = match leaf {
+            Leaf::Sample(schema) => {
+                let schema = match &self.erased {
+                    Some((depth, logical)) if *depth == self.frames.len() => logical.clone(),
+                    _ => schema.clone(),
+                };
+                witness::build(
+                    self.writer,
+                    &self.frames,
+                    witness::sample(self.writer, &schema),
+                )
+            }
+            Leaf::Value(value) => witness::build(self.writer, &self.frames, Some(value)),
+            Leaf::None(reason) => Witness::Unavailable(reason.into()),
+        };
+        Change {
+            rule,
+            path: path.clone(),
+            detail,
+            compatible: false,
+            witness: Some(witness),
+            divergence: None,
+        }
+    }
+
+    fn within<T>(&mut self, frame: Frame, run: impl FnOnce(&mut Self) -> T) -> T {
+        self.frames.push(frame);
+        let result = run(self);
+        self.frames.pop();
+        result
+    }
+
     fn resolve(&mut self, writer: &Avro, reader: &Avro, path: &SchemaPath) -> Vec<Change> {
         let writer = self.writer.deref(writer);
         let reader = self.reader.deref(reader);
 
         if let Avro::Union(union) = writer {
-            return union
-                .variants()
-                .iter()
-                .enumerate()
-                .flat_map(|(index, branch)| {
-                    let at = path.join(Segment::Branch("union", index));
-                    let mut changes = self.resolve(branch, reader, &at);
-                    for change in &mut changes {
-                        if change.rule == rules::MISSING_UNION_BRANCH
-                            || change.rule == rules::TYPE_MISMATCH
-                        {
-                            change.detail = format!(
-                                "writer union branch {}: {}",
-                                type_name(self.writer.deref(branch)),
-                                change.detail
-                            );
-                        }
+            let mut changes = Vec::new();
+            for (index, branch) in union.variants().iter().enumerate() {
+                let at = path.join(Segment::Branch("union", index));
+                let frame = Frame::Branch {
+                    union: writer.clone(),
+                    index,
+                };
+                let mut found = self.within(frame, |this| this.resolve(branch, reader, &at));
+                for change in &mut found {
+                    if change.rule == rules::MISSING_UNION_BRANCH
+                        || change.rule == rules::TYPE_MISMATCH
+                    {
+                        change.detail = format!(
+                            "writer union branch {}: {}",
+                            type_name(self.writer.deref(branch)),
+                            change.detail
+                        );
                     }
-                    changes
-                })
-                .collect();
+                }
+                changes.extend(found);
+            }
+            return changes;
         }
         if let Avro::Union(union) = reader {
             let branches: Vec<&Avro> = union
@@ -253,28 +326,16 @@ impl Resolver<'_> {
                 .iter()
                 .map(|branch| self.reader.deref(branch))
                 .collect();
-            let exact = branches
-                .iter()
-                .position(|branch| self.same_kind(writer, branch));
-            let chosen = exact.or_else(|| {
-                branches.iter().position(|branch| {
-                    let (w, r) = (
-                        logical(writer).map_or_else(|| writer.clone(), |(u, _)| u),
-                        logical(branch).map_or_else(|| (*branch).clone(), |(u, _)| u),
-                    );
-                    promotes(&w, &r)
-                })
-            });
-            return match chosen {
+            return match self.branch_for(writer, &branches) {
                 Some(index) => self.resolve(writer, branches[index], path),
-                None => vec![change(
+                None => vec![self.breaking(
                     rules::MISSING_UNION_BRANCH,
                     path,
                     format!(
                         "the reader's union has no branch for writer type {}",
                         type_name(writer)
                     ),
-                    false,
+                    Leaf::Sample(writer),
                 )],
             };
         }
@@ -294,7 +355,7 @@ impl Resolver<'_> {
                     return changes;
                 }
                 let path = path.join(Segment::Type(r.name.name.clone()));
-                changes.extend(self.fields(&w.fields, &r.fields, &path));
+                changes.extend(self.fields(writer, &w.fields, &r.fields, &path));
                 self.visiting.remove(&key);
                 changes
             }
@@ -314,7 +375,7 @@ impl Resolver<'_> {
                     .iter()
                     .filter(|s| !w.symbols.contains(s))
                     .collect();
-                if !missing.is_empty() {
+                if let Some(first) = missing.first() {
                     let list = join(&missing);
                     changes.push(match &r.default {
                         Some(default) => change(
@@ -325,13 +386,13 @@ impl Resolver<'_> {
                             ),
                             true,
                         ),
-                        None => change(
+                        None => self.breaking(
                             rules::MISSING_ENUM_SYMBOLS,
                             &path,
                             format!(
                                 "the reader lacks writer symbols {list} and has no enum default"
                             ),
-                            false,
+                            Leaf::Value(serde_json::Value::String((*first).clone())),
                         ),
                     });
                 }
@@ -348,21 +409,21 @@ impl Resolver<'_> {
             (Avro::Fixed(w), Avro::Fixed(r)) => {
                 let mut changes = self.names(writer, reader, path);
                 if w.size != r.size {
-                    changes.push(change(
+                    changes.push(self.breaking(
                         rules::FIXED_SIZE_MISMATCH,
                         path,
                         format!("fixed {} has size {} → {}", r.name.name, w.size, r.size),
-                        false,
+                        Leaf::Sample(writer),
                     ));
                 }
                 changes
             }
-            (Avro::Array(w), Avro::Array(r)) => {
-                self.resolve(&w.items, &r.items, &path.join(Segment::Items))
-            }
-            (Avro::Map(w), Avro::Map(r)) => {
-                self.resolve(&w.types, &r.types, &path.join(Segment::Values))
-            }
+            (Avro::Array(w), Avro::Array(r)) => self.within(Frame::Item, |this| {
+                this.resolve(&w.items, &r.items, &path.join(Segment::Items))
+            }),
+            (Avro::Map(w), Avro::Map(r)) => self.within(Frame::Value, |this| {
+                this.resolve(&w.types, &r.types, &path.join(Segment::Values))
+            }),
             (w, r) if self.same_kind(w, r) => Vec::new(),
             (w, r) if promotes(w, r) => vec![change(
                 rules::TYPE_PROMOTED,
@@ -370,13 +431,41 @@ impl Resolver<'_> {
                 format!("{} → {}", type_name(w), type_name(r)),
                 true,
             )],
-            (w, r) => vec![change(
-                rules::TYPE_MISMATCH,
-                path,
-                format!("{} → {}", type_name(w), type_name(r)),
-                false,
-            )],
+            (w, r) => {
+                // A number the reader's narrower type cannot hold, so even a decoder that
+                // converts numbers value by value fails on it.
+                let leaf = match w {
+                    Avro::Long => Leaf::Value(serde_json::Value::from(i64::MAX)),
+                    Avro::Double => Leaf::Value(serde_json::Value::from(f64::MAX)),
+                    Avro::Float => Leaf::Value(serde_json::Value::from(f64::from(f32::MAX))),
+                    _ => Leaf::Sample(w),
+                };
+                vec![self.breaking(
+                    rules::TYPE_MISMATCH,
+                    path,
+                    format!("{} → {}", type_name(w), type_name(r)),
+                    leaf,
+                )]
+            }
         }
+    }
+
+    /// The reader union's branch that reads a (non-union) writer type: the same type (named types
+    /// by full name or alias, then by unqualified name), then the same type with logical types
+    /// erased, preferring a branch of the same logical type, then one without any, then a
+    /// promotion.
+    fn branch_for(&self, writer: &Avro, branches: &[&Avro]) -> Option<usize> {
+        let position = |pick: &dyn Fn(&Avro) -> bool| branches.iter().position(|b| pick(b));
+        let erased_writer = erase(writer);
+        position(&|branch| self.same_kind(writer, branch) && same_full_name(writer, branch))
+            .or_else(|| position(&|branch| self.same_kind(writer, branch)))
+            .or_else(|| {
+                position(&|branch| {
+                    logical(branch).is_none() && self.same_kind(&erased_writer, branch)
+                })
+            })
+            .or_else(|| position(&|branch| self.same_kind(&erased_writer, &erase(branch))))
+            .or_else(|| position(&|branch| promotes(&erased_writer, &erase(branch))))
     }
 
     /// Same type, for union branch selection and primitives: named types by name or alias.
@@ -404,22 +493,27 @@ impl Resolver<'_> {
                 path,
                 format!(
                     "writer {} is read as {} through an alias",
-                    type_name(writer),
-                    type_name(reader)
+                    full_type_name(writer),
+                    full_type_name(reader)
                 ),
                 true,
             )],
-            None => vec![change(
+            None => vec![self.breaking(
                 rules::NAME_MISMATCH,
                 path,
-                format!("{} → {}", type_name(writer), type_name(reader)),
-                false,
+                format!(
+                    "{} → {}: the names differ and no reader alias is the writer's full name",
+                    full_type_name(writer),
+                    full_type_name(reader)
+                ),
+                Leaf::Sample(writer),
             )],
         }
     }
 
     fn fields(
         &mut self,
+        record: &Avro,
         writer: &[RecordField],
         reader: &[RecordField],
         path: &SchemaPath,
@@ -448,7 +542,14 @@ impl Resolver<'_> {
                             true,
                         ));
                     }
-                    changes.extend(self.resolve(&source.schema, &field.schema, &at));
+                    let frame = Frame::Field {
+                        record: record.clone(),
+                        field: source.name.clone(),
+                    };
+                    let found = self.within(frame, |this| {
+                        this.resolve(&source.schema, &field.schema, &at)
+                    });
+                    changes.extend(found);
                 }
                 None if field.default.is_some() => changes.push(change(
                     rules::READER_FIELD_DEFAULTED,
@@ -456,14 +557,14 @@ impl Resolver<'_> {
                     format!("`{}` is new; old data reads its default", field.name),
                     true,
                 )),
-                None => changes.push(change(
+                None => changes.push(self.breaking(
                     rules::READER_FIELD_MISSING_DEFAULT_VALUE,
                     &at,
                     format!(
                         "`{}` is not in the writer's schema and has no default",
                         field.name
                     ),
-                    false,
+                    Leaf::Sample(record),
                 )),
             }
         }
@@ -485,22 +586,34 @@ impl Resolver<'_> {
             logical(writer).map_or((writer.clone(), None), |(u, n)| (u, Some(n)));
         let (r_type, r_name) =
             logical(reader).map_or((reader.clone(), None), |(u, n)| (u, Some(n)));
+        let outer = self.erased.replace((self.frames.len(), writer.clone()));
         let mut changes = self.resolve(&w_type, &r_type, path);
+        self.erased = outer;
+        let mismatch = |this: &Self, detail: String| {
+            // A string read as a uuid fails on text that is not one; every other change of
+            // meaning decodes and is misread, which no decoder reports.
+            let leaf = if matches!(w_type, Avro::String) && matches!(reader, Avro::Uuid) {
+                Leaf::Value(serde_json::Value::String("not-a-uuid".into()))
+            } else {
+                Leaf::None(
+                    "every value the writer writes decodes; the reader gives it another meaning",
+                )
+            };
+            let mut change = this.breaking(rules::LOGICAL_TYPE_MISMATCH, path, detail, leaf);
+            change.divergence = Some(JAVA_IGNORES_LOGICAL_TYPES);
+            change
+        };
         match (w_name, r_name) {
-            (Some(w), Some(r)) if w != r => changes.push(change(
-                rules::LOGICAL_TYPE_MISMATCH,
-                path,
+            (Some(w), Some(r)) if w != r => changes.push(mismatch(
+                self,
                 format!("{w} → {r}: the reader would misread the value"),
-                false,
             )),
-            (None, Some(r)) => changes.push(change(
-                rules::LOGICAL_TYPE_MISMATCH,
-                path,
+            (None, Some(r)) => changes.push(mismatch(
+                self,
                 format!(
                     "{} → {r}: the writer's values need not be valid {r}",
                     type_name(&w_type)
                 ),
-                false,
             )),
             (Some(w), None) => changes.push(change(
                 rules::LOGICAL_TYPE_DROPPED,
@@ -514,7 +627,42 @@ impl Resolver<'_> {
     }
 }
 
-/// `None` when the names differ, `Some(false)` when equal, `Some(true)` when a reader alias matches.
+/// What a witness holds where the break is.
+enum Leaf<'s> {
+    /// Any value of this writer type.
+    Sample(&'s Avro),
+    /// This value.
+    Value(serde_json::Value),
+    /// No value shows the break, for this reason.
+    None(&'static str),
+}
+
+/// The type a logical type is written as; any other type unchanged.
+fn erase(schema: &Avro) -> Avro {
+    logical(schema).map_or_else(|| schema.clone(), |(underlying, _)| underlying)
+}
+
+fn full_type_name(schema: &Avro) -> String {
+    match named(schema) {
+        Some((name, _)) => format!(
+            "{} {}",
+            type_name(schema).split(' ').next().unwrap_or_default(),
+            name.fullname(None)
+        ),
+        None => type_name(schema),
+    }
+}
+
+fn same_full_name(writer: &Avro, reader: &Avro) -> bool {
+    match (named(writer), named(reader)) {
+        (Some((w, _)), Some((r, _))) => w.fullname(None) == r.fullname(None),
+        _ => true,
+    }
+}
+
+/// `None` when the names differ, `Some(false)` when the unqualified names are equal (the
+/// specification's and Java's rule), `Some(true)` when a reader alias is the writer's full name.
+/// apache-avro has already qualified each alias without a dot with its type's namespace.
 fn name_matches(writer: &Avro, reader: &Avro) -> Option<bool> {
     let (Some((w, _)), Some((r, aliases))) = (named(writer), named(reader)) else {
         return None;
@@ -522,10 +670,11 @@ fn name_matches(writer: &Avro, reader: &Avro) -> Option<bool> {
     if w.name == r.name {
         return Some(false);
     }
+    let writer_full = w.fullname(None);
     aliases
         .into_iter()
         .flatten()
-        .any(|alias| alias.name() == w.name || alias.fullname(None) == w.fullname(None))
+        .any(|alias| alias.fullname(None) == writer_full)
         .then_some(true)
 }
 
