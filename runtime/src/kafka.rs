@@ -57,7 +57,10 @@ pub fn producer_config(bootstrap_servers: &str, message_timeout_ms: u64) -> Clie
             "message.max.bytes",
             crate::record::PRODUCER_MESSAGE_MAX_BYTES.to_string(),
         )
-        .set("message.timeout.ms", message_timeout_ms.to_string());
+        .set("message.timeout.ms", message_timeout_ms.to_string())
+        // A record for a topic the cluster does not have fails after 2 s (librdkafka waits 30 s
+        // by default), so the relay reports the missing topic within seconds.
+        .set("topic.metadata.propagation.max.ms", "2000");
     config
 }
 

@@ -22,6 +22,9 @@ pub const OUTBOX_PUBLISH_LATENCY_SECONDS: &str = "outbox_publish_latency_seconds
 /// Counter: relay rounds that failed on the database (claiming or marking a batch); the error is
 /// in the log. Rows stay pending and are retried.
 pub const OUTBOX_RELAY_ERRORS_TOTAL: &str = "outbox_relay_errors_total";
+/// Counter: relay batches whose records failed because their topic does not exist on the
+/// cluster, labelled `topic`; the error log says the same.
+pub const OUTBOX_TOPIC_MISSING_TOTAL: &str = "outbox_topic_missing_total";
 /// Counter: records received without a required standard header.
 pub const KAFKA_EVENT_HEADERS_MISSING_TOTAL: &str = "kafka_event_headers_missing_total";
 /// Counter: consumed records with a standard header that is malformed (`problem="malformed"`) or

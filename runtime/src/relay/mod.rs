@@ -897,7 +897,7 @@ impl Relay {
         let mut checked: Vec<(String, bool)> = Vec::new();
         for failure in failures
             .iter_mut()
-            .filter(|f| f.error.contains("MessageTimedOut"))
+            .filter(|f| f.error.contains("MessageTimedOut") || f.error.contains("UnknownTopic"))
         {
             let Some(row) = rows.iter().find(|row| row.id == failure.id) else {
                 continue;
@@ -907,6 +907,14 @@ impl Relay {
                 None => {
                     let missing = self.topic_missing(&row.topic).await;
                     checked.push((row.topic.clone(), missing));
+                    if missing {
+                        metrics::counter!(names::OUTBOX_TOPIC_MISSING_TOTAL, "topic" => row.topic.clone())
+                            .increment(1);
+                        tracing::error!(
+                            topic = %row.topic,
+                            "topic does not exist on the cluster; its rows wait and go dead after their attempts. Create it (cargo xtask topics apply), then replay the dead rows"
+                        );
+                    }
                     missing
                 }
             };
