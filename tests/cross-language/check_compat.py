@@ -142,14 +142,25 @@ def on_alarm(_signal, _frame):
     raise SlowDraw()
 
 
+def quiet_unraisable(unraisable):
+    # The alarm's exception, raised inside a callback that cannot propagate it, is expected.
+    if not isinstance(unraisable.exc_value, SlowDraw):
+        sys.__unraisablehook__(unraisable)
+
+
+sys.unraisablehook = quiet_unraisable
+
+
 def draw(schema, count, seconds=3):
     """Up to `count` instances of `schema` from hypothesis-jsonschema, in at most `seconds`."""
     signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
+    # The alarm repeats: an exception raised where Python ignores it (a weakref callback) is
+    # raised again a moment later.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)
     try:
         return draw_unbounded(schema, count)
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def draw_unbounded(schema, count):
