@@ -63,6 +63,8 @@ pub struct RawAttrs {
     pub compatibility: Option<LitStr>,
     pub cleanup_policy: Option<LitStr>,
     pub retention_ms: Option<LitInt>,
+    pub partitions: Option<LitInt>,
+    pub replication_factor: Option<LitInt>,
     pub namespace: Option<LitStr>,
     pub rich: Option<syn::Type>,
 }
@@ -127,6 +129,10 @@ fn parse_one(cx: &mut Ctxt, raw: &mut RawAttrs, meta: ParseNestedMeta) -> syn::R
         symbol::COMPATIBILITY => set!(raw.compatibility, meta.value()?.parse::<LitStr>()?),
         symbol::CLEANUP_POLICY => set!(raw.cleanup_policy, meta.value()?.parse::<LitStr>()?),
         symbol::RETENTION_MS => set!(raw.retention_ms, meta.value()?.parse::<LitInt>()?),
+        symbol::PARTITIONS => set!(raw.partitions, meta.value()?.parse::<LitInt>()?),
+        symbol::REPLICATION_FACTOR => {
+            set!(raw.replication_factor, meta.value()?.parse::<LitInt>()?)
+        }
         symbol::NAMESPACE => set!(raw.namespace, meta.value()?.parse::<LitStr>()?),
         symbol::RICH => set!(raw.rich, meta.value()?.parse::<syn::Type>()?),
         _ => {

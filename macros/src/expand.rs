@@ -31,6 +31,12 @@ pub fn expand(contract: &Contract) -> TokenStream {
         Some(ms) => quote!(::core::option::Option::Some(#ms)),
         None => quote!(::core::option::Option::None),
     };
+    let count = |n: Option<u32>| match n {
+        Some(n) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    };
+    let partitions = count(contract.partitions);
+    let replication_factor = count(contract.replication_factor);
     let rich_counterpart = match &contract.rich {
         Some(rich) => quote!(::core::option::Option::Some(<#rich as ::tidings::Event>::NAME)),
         None => quote!(::core::option::Option::None),
@@ -59,6 +65,8 @@ pub fn expand(contract: &Contract) -> TokenStream {
                 topic_config: ::tidings::TopicConfig {
                     cleanup_policy: #cleanup_policy,
                     retention_ms: #retention_ms,
+                    partitions: #partitions,
+                    replication_factor: #replication_factor,
                 },
                 avro_namespace: #namespace,
                 rich_counterpart: #rich_counterpart,
@@ -88,7 +96,7 @@ pub fn fallback(ident: &Ident) -> TokenStream {
                 description: "",
                 key: ::tidings::KeySpec::Function { path: "" },
                 compatibility: ::tidings::Compatibility::None,
-                topic_config: ::tidings::TopicConfig { cleanup_policy: ::core::option::Option::None, retention_ms: ::core::option::Option::None },
+                topic_config: ::tidings::TopicConfig { cleanup_policy: ::core::option::Option::None, retention_ms: ::core::option::Option::None, partitions: ::core::option::Option::None, replication_factor: ::core::option::Option::None },
                 avro_namespace: "",
                 rich_counterpart: ::core::option::Option::None,
                 source: ::tidings::SourceLocation { file: ::core::file!(), line: 0 },

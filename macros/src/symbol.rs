@@ -11,11 +11,13 @@ pub const KEY_FN: &str = "key_fn";
 pub const COMPATIBILITY: &str = "compatibility";
 pub const CLEANUP_POLICY: &str = "cleanup_policy";
 pub const RETENTION_MS: &str = "retention_ms";
+pub const PARTITIONS: &str = "partitions";
+pub const REPLICATION_FACTOR: &str = "replication_factor";
 pub const NAMESPACE: &str = "namespace";
 pub const RICH: &str = "rich";
 
 /// Every attribute `#[event(...)]` accepts, in the order the docs list them.
-pub const ALL: [&str; 11] = [
+pub const ALL: [&str; 13] = [
     NAME,
     TOPIC,
     VERSION,
@@ -25,6 +27,8 @@ pub const ALL: [&str; 11] = [
     COMPATIBILITY,
     CLEANUP_POLICY,
     RETENTION_MS,
+    PARTITIONS,
+    REPLICATION_FACTOR,
     NAMESPACE,
     RICH,
 ];

@@ -18,6 +18,8 @@ pub struct Contract {
     pub compatibility: &'static str,
     pub cleanup_policy: Option<&'static str>,
     pub retention_ms: Option<u64>,
+    pub partitions: Option<u32>,
+    pub replication_factor: Option<u32>,
     pub namespace: String,
     pub rich: Option<syn::Type>,
 }
@@ -104,6 +106,18 @@ pub fn validate(cx: &mut Ctxt, input: &DeriveInput, raw: RawAttrs) -> Option<Con
             }
         },
     };
+    let mut count = |lit: &Option<syn::LitInt>, what: &str| match lit {
+        None => Some(None),
+        Some(lit) => match lit.base10_parse::<u32>() {
+            Ok(n) if (1..=100_000).contains(&n) => Some(Some(n)),
+            _ => {
+                cx.error_spanned_by(lit, format!("`{what}` is a whole number from 1, e.g. 3"));
+                None
+            }
+        },
+    };
+    let partitions = count(&raw.partitions, symbol::PARTITIONS);
+    let replication_factor = count(&raw.replication_factor, symbol::REPLICATION_FACTOR);
     let namespace = match (&raw.namespace, &topic) {
         (Some(lit), _) => check_namespace(cx, lit),
         (None, Some(topic)) => Some(topic.split('.').take(2).collect::<Vec<_>>().join(".")),
@@ -123,6 +137,8 @@ pub fn validate(cx: &mut Ctxt, input: &DeriveInput, raw: RawAttrs) -> Option<Con
         compatibility: compatibility?,
         cleanup_policy: cleanup_policy?,
         retention_ms: retention_ms?,
+        partitions: partitions?,
+        replication_factor: replication_factor?,
         namespace: namespace?,
         rich: raw.rich,
     })

@@ -255,6 +255,11 @@ pub struct TopicConfig {
     pub cleanup_policy: Option<CleanupPolicy>,
     /// `retention.ms`.
     pub retention_ms: Option<u64>,
+    /// Partition count, when the contract declares one (`#[event(partitions = 6)]`); otherwise
+    /// the deployment's default (`cargo xtask topics --partitions`).
+    pub partitions: Option<u32>,
+    /// Replication factor, when the contract declares one; otherwise the deployment's default.
+    pub replication_factor: Option<u32>,
 }
 
 /// Kafka's `cleanup.policy`.

@@ -143,8 +143,9 @@ pub enum TopicsError {
     },
 }
 
-/// The topics of catalogue `C`: one per member (with its declared `cleanup.policy` and
-/// `retention.ms`), plus `<topic>.dlq` when `defaults.dead_letters`, sorted by name.
+/// The topics of catalogue `C`: one per member (with its declared partitions, replication factor,
+/// `cleanup.policy` and `retention.ms`; `defaults` where it declares none), plus `<topic>.dlq`
+/// when `defaults.dead_letters`, sorted by name.
 pub fn specs<C: Catalogue>(defaults: &Defaults) -> Vec<TopicSpec> {
     let mut specs: BTreeMap<String, TopicSpec> = BTreeMap::new();
     for member in C::ALL {
@@ -156,12 +157,17 @@ pub fn specs<C: Catalogue>(defaults: &Defaults) -> Vec<TopicSpec> {
         if let Some(retention) = descriptor.topic_config.retention_ms {
             configs.insert("retention.ms".to_owned(), retention.to_string());
         }
+        let declared = |n: Option<u32>, default: i32| n.map_or(default, |n| n as i32);
+        let replication_factor = declared(
+            descriptor.topic_config.replication_factor,
+            defaults.replication_factor,
+        );
         specs.insert(
             descriptor.topic.to_owned(),
             TopicSpec {
                 name: descriptor.topic.to_owned(),
-                partitions: defaults.partitions,
-                replication_factor: defaults.replication_factor,
+                partitions: declared(descriptor.topic_config.partitions, defaults.partitions),
+                replication_factor,
                 configs,
             },
         );
@@ -172,7 +178,7 @@ pub fn specs<C: Catalogue>(defaults: &Defaults) -> Vec<TopicSpec> {
                 TopicSpec {
                     name,
                     partitions: 1,
-                    replication_factor: defaults.replication_factor,
+                    replication_factor,
                     configs: BTreeMap::new(),
                 },
             );

@@ -30,6 +30,8 @@ struct Meta {
     compatibility = "full_transitive",
     cleanup_policy = "compact,delete",
     retention_ms = 604800000,
+    partitions = 12,
+    replication_factor = 3,
     rich = JobReport
 )]
 struct JobFinished {
@@ -166,6 +168,8 @@ fn descriptor_carries_every_attribute() {
         Some(CleanupPolicy::CompactDelete)
     );
     assert_eq!(d.topic_config.retention_ms, Some(604_800_000));
+    assert_eq!(d.topic_config.partitions, Some(12));
+    assert_eq!(d.topic_config.replication_factor, Some(3));
     assert_eq!(d.avro_namespace, "acme.jobs");
     assert_eq!(d.rich_counterpart, Some("job.report"));
     assert_eq!(

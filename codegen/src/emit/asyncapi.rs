@@ -66,6 +66,22 @@ fn topic_configuration(event: &EventModel) -> Value {
     })
 }
 
+/// The channel's Kafka binding; partitions and replicas only when the contract declares them.
+fn kafka_channel_binding(event: &EventModel) -> Value {
+    let mut binding = json!({
+        "topic": event.topic,
+        "topicConfiguration": topic_configuration(event),
+        "bindingVersion": KAFKA_BINDING_VERSION,
+    });
+    if let Some(partitions) = event.topic_config.partitions {
+        binding["partitions"] = partitions.into();
+    }
+    if let Some(replicas) = event.topic_config.replication_factor {
+        binding["replicas"] = replicas.into();
+    }
+    binding
+}
+
 fn key_schema(event: &EventModel) -> Value {
     json!({
         "type": "string",
@@ -119,13 +135,7 @@ pub fn document(model: &CatalogModel, envelope_schema: &Value) -> Value {
                 "title": event.topic,
                 "description": format!("Topic of `{}` ({}), schema version {}.", event.name, event.type_name, event.version),
                 "messages": { id.clone(): { "$ref": message_ref } },
-                "bindings": {
-                    "kafka": {
-                        "topic": event.topic,
-                        "topicConfiguration": topic_configuration(event),
-                        "bindingVersion": KAFKA_BINDING_VERSION,
-                    }
-                },
+                "bindings": { "kafka": kafka_channel_binding(event) },
             }),
         );
         operations.insert(
