@@ -802,3 +802,35 @@ async fn shutdown_completes_while_a_record_waits_for_the_database() {
     assert!(took < Duration::from_secs(20), "shutdown took {took:?}");
     assert_eq!(stats, tidings::consumer::ConsumerStats::default());
 }
+
+/// Settings given with `kafka_setting` reach the dead-letter producer as well as the consumer:
+/// here the builder's own address is unreachable and the real one comes only as a setting, so a
+/// poison record reaches its dead-letter topic only if the producer got it too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kafka_settings_reach_the_dead_letter_producer() {
+    let spellcheck = SpellcheckPhaseCompletedV1::TOPIC;
+    let (db, kafka, producer) = setup(&[spellcheck], 1).await;
+    let headers = StandardHeaders::from_envelope(&phase_completed("garbled"));
+    send_raw(&producer, spellcheck, "k", b"{not json", Some(headers)).await;
+    send(&producer, &phase_completed("after"), true).await;
+    let consumer = EventConsumer::<ProcessingEventPayload>::builder(
+        "127.0.0.1:1",
+        "settings-reach-dlq",
+        db.pool.clone(),
+    )
+    .events(&[ProcessingEvent::SpellcheckPhaseCompleted])
+    .kafka_setting("bootstrap.servers", kafka.bootstrap_servers())
+    .build()
+    .unwrap();
+    let handler = RecordEffects {
+        stop_at: Some("after".into()),
+        ..RecordEffects::new()
+    };
+    let stats = run_until_done(&consumer, &handler).await;
+    assert_eq!((stats.handled, stats.dead_lettered), (1, 1), "{stats:?}");
+    let dlq = kafka.consumer(&[&format!("{spellcheck}.dlq")]);
+    let dead = tokio::task::spawn_blocking(move || consume(&dlq, 1, Duration::from_secs(20)))
+        .await
+        .unwrap();
+    assert_eq!(dead.len(), 1, "the dead-letter copy was written");
+}
