@@ -113,6 +113,38 @@ def check_pydantic(generated: Path) -> int:
     return count
 
 
+def number_fields(schema: dict) -> list[str]:
+    """Top-level payload properties whose schema admits a JSON number."""
+    names = []
+    for name, prop in schema.get("properties", {}).items():
+        options = prop.get("anyOf", prop.get("oneOf", [prop]))
+        if any("number" in ([o["type"]] if isinstance(o.get("type"), str) else o.get("type", [])) for o in options):
+            names.append(name)
+    return names
+
+
+def check_non_finite(generated: Path) -> int:
+    """NaN and infinities are refused: JSON cannot carry them, and pydantic would otherwise
+    dump them as null (an optional field silently emptied)."""
+    import huleedu_contracts as contracts
+
+    count = 0
+    for path, example in examples(generated):
+        topic = example["topic"]
+        schema = load(generated / "schemas" / "json" / f"{topic}.json")
+        model = contracts.payload_model(topic)
+        for name in number_fields(schema):
+            for bad in (float("nan"), float("inf"), float("-inf")):
+                broken = copy.deepcopy(example["envelope"]["data"])
+                broken[name] = bad
+                try:
+                    model.model_validate(broken)
+                    fail(f"{path.name}: pydantic accepted {name} = {bad!r}")
+                except pydantic.ValidationError:
+                    count += 1
+    return count
+
+
 def canonical_time(value) -> int:
     if isinstance(value, datetime):
         moment = value
@@ -237,6 +269,10 @@ def main() -> int:
     print(f"python-jsonschema: {len(validators)} schemas valid against the 2020-12 meta-schema")
     print(f"python-jsonschema: {check_examples_with_jsonschema(generated, validators)} examples valid (envelope and payload)")
     print(f"pydantic: {check_pydantic(generated)} examples accepted; invalid variants rejected")
+    non_finite = check_non_finite(generated)
+    if non_finite == 0:
+        fail("no number field found to try NaN and infinities on")
+    print(f"pydantic: {non_finite} NaN/infinity values refused in number fields")
     print(f"fastavro: {check_avro(generated, avro_dir)} Avro datums decode to their JSON example")
     for message in failures:
         print(f"FAIL {message}", file=sys.stderr)

@@ -35,11 +35,29 @@ struct Deep {
     detail: tidings::Untyped,
 }
 
+/// An event with floats in every position a NaN or an infinity could hide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "test.measure", topic = "tidings.test.measure.v1", version = 1, key = key)]
+struct Measure {
+    key: String,
+    required: f64,
+    optional: Option<f64>,
+    weights: Vec<f32>,
+    by_rater: std::collections::BTreeMap<String, f64>,
+    nested: Option<Reading>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+struct Reading {
+    value: f64,
+}
+
 tidings::catalogue! {
     /// The events of the fault suite.
     enum FaultEvent {
         Fault => Fault,
         Deep => Deep,
+        Measure => Measure,
     }
 }
 
@@ -721,6 +739,100 @@ async fn a_nul_character_is_a_typed_error_that_leaves_the_transaction_usable() {
         }
     }
     outbox.enqueue(&mut tx, &fault("fine", 3)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(outbox.depth(&db.pool).await.unwrap().pending, 1);
+}
+
+/// NaN and infinities have no JSON form; serde_json would write them as `null`, silently emptying
+/// an optional field. Each is a typed error naming the field, before any SQL runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nan_or_infinity_is_a_typed_error_naming_the_field_and_the_transaction_stays_usable() {
+    let (db, _kafka, outbox) = setup().await;
+    let fine = Measure {
+        key: "m".into(),
+        required: 1.5,
+        optional: Some(0.25),
+        weights: vec![1.0, 2.0],
+        by_rater: [("ann/b".to_owned(), 3.0)].into(),
+        nested: Some(Reading { value: 4.0 }),
+    };
+    let mut tx = db.pool.begin().await.unwrap();
+    let mut refused = 0;
+    for (bad, value) in [
+        (f64::NAN, "NaN"),
+        (f64::INFINITY, "infinity"),
+        (f64::NEG_INFINITY, "-infinity"),
+    ] {
+        let cases = [
+            (
+                Measure {
+                    required: bad,
+                    ..fine.clone()
+                },
+                "/required",
+            ),
+            (
+                Measure {
+                    optional: Some(bad),
+                    ..fine.clone()
+                },
+                "/optional",
+            ),
+            (
+                Measure {
+                    weights: vec![1.0, bad as f32],
+                    ..fine.clone()
+                },
+                "/weights/1",
+            ),
+            (
+                Measure {
+                    by_rater: [("ann/b".to_owned(), bad)].into(),
+                    ..fine.clone()
+                },
+                "/by_rater/ann~1b",
+            ),
+            (
+                Measure {
+                    nested: Some(Reading { value: bad }),
+                    ..fine.clone()
+                },
+                "/nested/value",
+            ),
+        ];
+        for (measure, path) in cases {
+            match tidings::validate::validate(&measure) {
+                Err(tidings::validate::ValidationError::NonFiniteNumber {
+                    path: found,
+                    value: v,
+                    ..
+                }) => assert_eq!((found.as_str(), v), (path, value)),
+                other => panic!("validate {path} = {value}: got {other:?}"),
+            }
+            match outbox
+                .enqueue(&mut tx, &EventEnvelope::new("fault-suite", measure))
+                .await
+            {
+                Err(tidings::outbox::OutboxError::NonFiniteNumber {
+                    path: found,
+                    value: v,
+                    ..
+                }) => {
+                    assert_eq!(
+                        (found.as_str(), v),
+                        (format!("/data{path}").as_str(), value)
+                    );
+                    refused += 1;
+                }
+                other => panic!("enqueue {path} = {value}: got {other:?}"),
+            }
+        }
+    }
+    assert_eq!(refused, 15);
+    outbox
+        .enqueue(&mut tx, &EventEnvelope::new("fault-suite", fine))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(outbox.depth(&db.pool).await.unwrap().pending, 1);
 }

@@ -612,7 +612,7 @@ write the same string the wire value is unchanged either way."""
 class AIFeedbackMetadata(BaseModel):
     """Metadata about AI feedback generation and processing."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     model_version: str = Field()
     generation_timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
@@ -626,7 +626,7 @@ class AssessmentMetadata(BaseModel):
 Typed from what the CJ service writes; every key is optional because the Python model is an
 open dict."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     anchor_essays_used: int | None = Field(default=None, description="Number of anchor essays used for calibration.")
     calibration_method: str | None = Field(default=None, description="Calibration method, e.g. `anchor`.")
@@ -641,7 +641,7 @@ open dict."""
 class BatchErrorSummary(BaseModel):
     """Summary of batch processing errors for observability and metrics."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     total_errors: int = Field(description="Total number of errors in batch")
     error_categories: dict[str, int] = Field(description="Error categories e.g., {'validation': 3, 'extraction': 2}")
@@ -651,7 +651,7 @@ class BatchErrorSummary(BaseModel):
 class BatchFileAddedV1(BaseModel):
     """Event published when file is added to existing batch."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="batch.file.added")
     batch_id: str = Field(description="Batch identifier")
@@ -665,7 +665,7 @@ class BatchFileAddedV1(BaseModel):
 class BatchFileRemovedV1(BaseModel):
     """Event published when file is removed from batch."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="batch.file.removed")
     batch_id: str = Field(description="Batch identifier")
@@ -679,7 +679,7 @@ class BatchFileRemovedV1(BaseModel):
 class ClassCreatedV1(BaseModel):
     """Event published when new class is created."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="class.created")
     class_id: str = Field(description="New class identifier")
@@ -693,7 +693,7 @@ class ClassCreatedV1(BaseModel):
 class ClassUpdatedV1(BaseModel):
     """Event published when an existing class is updated."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="class.updated")
     class_id: str = Field(description="Updated class identifier")
@@ -707,7 +707,7 @@ class ClassUpdatedV1(BaseModel):
 class ComparisonRequestMetadata(BaseModel):
     """Identifies the comparison an LLM result belongs to."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     essay_a_id: str | None = Field(default=None, description="First essay of the pair.")
     essay_b_id: str | None = Field(default=None, description="Second essay of the pair.")
@@ -718,7 +718,7 @@ class ComparisonRequestMetadata(BaseModel):
 class CostAlertMetadata(BaseModel):
     """Context of a cost alert."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     currency: str | None = Field(default=None, description="Currency of the amounts, e.g. `USD`.")
 
@@ -736,7 +736,7 @@ Monitoring/Alerting pipelines.
 Published when Email Service fails to deliver via the configured provider.
 Triggers retry logic, alerting, and provider reliability monitoring."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     message_id: str = Field(description="Message identifier from original NotificationEmailRequestedV1. Links request to failure event.")
     provider: str = Field(description="External email provider that failed (e.g., resend, sendgrid). For provider reliability analysis.")
@@ -760,7 +760,7 @@ provider. Used for analytics, billing tracking, and audit trails, and it
 allows clients to correlate request-to-delivery using ``message_id`` and
 ``correlation_id``."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     message_id: str = Field(description="Message identifier from original NotificationEmailRequestedV1. Links request to delivery confirmation.")
     provider: str = Field(description="External email provider used (e.g., resend, sendgrid). For analytics and provider reliability tracking.")
@@ -774,7 +774,7 @@ class EmailVerificationRequestedV1(BaseModel):
 Producer: Identity Service
 Consumer: Email Service (sends verification email)"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     user_id: str = Field()
     email: EmailStr = Field()
@@ -789,7 +789,7 @@ class EmailVerifiedV1(BaseModel):
 Producer: Identity Service
 Consumers: Entitlements Service (activate account), Analytics"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     user_id: str = Field()
     verified_at: datetime = Field()
@@ -800,7 +800,7 @@ class ErrorDetail(BaseModel):
     """The canonical, PURE data model for an error in the HuleEdu platform.
 This model contains only data fields and no behavior."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     error_code: AnyErrorCode = Field()
     message: str = Field()
@@ -817,7 +817,7 @@ This model contains only data fields and no behavior."""
 class ErrorInfo(BaseModel):
     """Error summary recorded by a failing producer; empty on success."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     error_code: str | None = Field(default=None, description="Machine-readable error code, e.g. `CJ_INSUFFICIENT_COMPARISONS`.")
     error_message: str | None = Field(default=None, description="Human-readable message.")
@@ -843,7 +843,7 @@ Flow (all batches):
 This event decouples File Service from internal essay ID management.
 File Service simply announces that content has been provisioned for a batch."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="essay.content.provisioned", description="Event type identifier")
     entity_id: str = Field(description="Batch identifier this content belongs to")
@@ -868,7 +868,7 @@ throughout the assessment pipeline and Result Aggregator Service.
 This replaces the untyped dict[str, Any] approach with proper validation,
 better IDE support, and schema evolution capabilities."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     essay_id: str = Field(description="Unique identifier for the essay")
     normalized_score: Annotated[float, Field(ge=0, le=1)] = Field(description="Normalized score between 0 and 1 for cross-service consistency")
@@ -890,7 +890,7 @@ This event provides the critical mapping between file_upload_id (from File Servi
 and essay_id (from BOS pre-generated slots), enabling client-side traceability
 of individual file uploads through the entire processing pipeline."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="essay.slot.assigned", description="Event type identifier")
     batch_id: str = Field(description="Batch identifier")
@@ -905,7 +905,7 @@ of individual file uploads through the entire processing pipeline."""
 class EssayStudentAssociationUpdatedV1(BaseModel):
     """Event published when student-essay association is created/updated."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="essay.student.association.updated")
     batch_id: str = Field(description="Batch identifier")
@@ -924,7 +924,7 @@ class EssayStudentAssociationUpdatedV1(BaseModel):
 class EventEnvelope(BaseModel):
     """An event as it travels: identity, provenance and tracing around a typed payload."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_id: UUID = Field(default_factory=uuid4, description="Unique id of this event; consumers deduplicate on it.")
     event_type: str = Field(description="What the payload is. tidings writes the topic, as HuleEdu's `topic_name()` convention does.")
@@ -942,7 +942,7 @@ class ExcessContentProvisionedV1(BaseModel):
 
 This occurs when more files are uploaded than expected_essay_count for a batch."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="excess.content.provisioned", description="Event type identifier")
     batch_id: str = Field(description="Batch identifier")
@@ -956,7 +956,7 @@ This occurs when more files are uploaded than expected_essay_count for a batch."
 class ExtractionMetadata(BaseModel):
     """How a student name was extracted from an essay."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     strategies_tried: list[str] | None = Field(default=None, description="Strategies tried, in order.")
     extracted_name: str | None = Field(default=None, description="The name found; `null` when every strategy failed.")
@@ -967,7 +967,7 @@ class ExtractionMetadata(BaseModel):
 class FeedbackMetrics(BaseModel):
     """Counts of a generated feedback text."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     feedback_word_count: int | None = Field(default=None, description="Words in the feedback.")
     strengths_identified: int | None = Field(default=None, description="Strengths the feedback names.")
@@ -977,7 +977,7 @@ class FeedbackMetrics(BaseModel):
 class GrammarError(BaseModel):
     """Individual grammar error from Language Tool Service."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     rule_id: str = Field(description="Language Tool rule identifier")
     message: str = Field(description="Error description")
@@ -999,7 +999,7 @@ class LLMConfigOverrides(BaseModel):
 Allows dynamic configuration of LLM parameters at request time,
 overriding service defaults for specific assessment batches."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     model_override: str | None = Field(default=None, description="LLM model to use (e.g., 'gpt-4o-mini')")
     temperature_override: Annotated[float, Field(ge=0, le=2)] | None = Field(default=None, description="Temperature for LLM generation")
@@ -1014,7 +1014,7 @@ overriding service defaults for specific assessment batches."""
 class LlmRequestMetadata(BaseModel):
     """Context of an LLM request, as the provider service records it."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     request_type: str | None = Field(default=None, description="Kind of request, e.g. `comparison`.")
     model: str | None = Field(default=None, description="Model name.")
@@ -1029,7 +1029,7 @@ class LoginFailedV1(BaseModel):
 Producer: Identity Service
 Consumers: Security monitoring, Rate limiting"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     email: EmailStr = Field()
     reason: LoginFailureReason = Field()
@@ -1043,7 +1043,7 @@ class LoginSucceededV1(BaseModel):
 Producer: Identity Service
 Consumers: Analytics, Audit logging"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     user_id: str = Field()
     org_id: str | None = Field(default=None)
@@ -1054,7 +1054,7 @@ Consumers: Analytics, Audit logging"""
 class MatchingProcessingMetadata(BaseModel):
     """Statistics of a student-matching run."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     roster_size: int | None = Field(default=None, description="Students in the class roster.")
     processing_time_ms: int | None = Field(default=None, description="Duration of the matching run.")
@@ -1070,7 +1070,7 @@ Implements the full suite of linguistic metrics required for essay assessment:
 - Cohesion (sentence similarity)
 - Phraseology (PMI/NPMI)"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     word_count: int = Field(description="Total number of words in the text")
     sentence_count: int = Field(description="Total number of sentences")
@@ -1095,7 +1095,7 @@ Implements the full suite of linguistic metrics required for essay assessment:
 class NlpProcessingMetadata(BaseModel):
     """Context of an essay's NLP analysis."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     spacy_model: str | None = Field(default=None, description="spaCy model used.")
     essay_instructions: str | None = Field(default=None, description="The assignment instructions the essay answers.")
@@ -1119,7 +1119,7 @@ SendGrid, etc.).
 3. Email Service publishes :class:`EmailSentV1` or
 :class:`EmailDeliveryFailedV1` based on provider response."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     message_id: str = Field(description="Unique message identifier for idempotency and tracking. Generate with uuid4().")
     template_id: str = Field(description="Email template identifier recognized by Email Service. Templates define subject, HTML body, and variable placeholders.")
@@ -1135,7 +1135,7 @@ class PasswordResetCompletedV1(BaseModel):
 Producer: Identity Service
 Consumers: Analytics, Audit logging"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     user_id: str = Field()
     reset_at: datetime = Field()
@@ -1148,7 +1148,7 @@ class PasswordResetRequestedV1(BaseModel):
 Producer: Identity Service
 Consumer: Email Service (sends reset email)"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     user_id: str = Field()
     email: EmailStr = Field()
@@ -1160,7 +1160,7 @@ Consumer: Email Service (sends reset email)"""
 class PhaseResultSummary(BaseModel):
     """Summary of results for a processing phase."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     phase_name: str = Field()
     status: str = Field()
@@ -1175,7 +1175,7 @@ class PipelineDeniedV1(BaseModel):
 This event is published by the Batch Orchestrator Service when credit checking fails
 before pipeline execution. It triggers teacher notifications and API Gateway 402 responses."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("pipeline.denied"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -1199,7 +1199,7 @@ class ProcessingSummary(BaseModel):
 Typed from what the CJ and NLP services write; every key is optional because the Python model
 is an open dict."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     total_essays: int | None = Field(default=None, description="Essays in the run.")
     successful: int | None = Field(default=None, description="Essays processed successfully.")
@@ -1213,7 +1213,7 @@ is an open dict."""
 class ProviderStats(BaseModel):
     """One provider's share of a usage report."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     requests: int | None = Field(default=None, description="Requests sent.")
     failures: int | None = Field(default=None, description="Requests that failed.")
@@ -1223,7 +1223,7 @@ class ProviderStats(BaseModel):
 class RankingSummaryEntry(BaseModel):
     """One essay's line in a batch ranking."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     essay_id: str = Field(description="The essay.")
     rank: Annotated[int, Field(gt=0)] = Field(description="1-based rank.")
@@ -1244,7 +1244,7 @@ Notes:
 (typically BOS batch id and "batch").
 - Correlation and transport metadata is carried by the EventEnvelope."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("resource.consumption.reported"), description="Canonical name for resource consumption events")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -1263,7 +1263,7 @@ Notes:
 class SpellcheckMetricsV1(BaseModel):
     """Metrics that spellchecker can ACTUALLY provide."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     total_corrections: int = Field(description="Total number of corrections made")
     l2_dictionary_corrections: int = Field(description="Number of Swedish learner error corrections")
@@ -1280,7 +1280,7 @@ Consumers: ELS, BCS
 
 Minimal data needed for state transitions (~300 bytes)."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     entity_id: str = Field(description="Essay ID")
     batch_id: str = Field(description="Batch ID")
@@ -1295,7 +1295,7 @@ Minimal data needed for state transitions (~300 bytes)."""
 class StorageRef(BaseModel):
     """Where one piece of content lives in the content service."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     storage_id: str = Field(description="Content-service storage id.")
     path: str | None = Field(default=None, description="Path inside the store, when the producer records one.")
@@ -1323,7 +1323,7 @@ data = await content_service.fetch(ref["storage_id"], correlation_id)
 
 See: libs/common_core/docs/storage-references.md"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     references: dict[str, Any] = Field(default_factory=lambda: {}, description="ContentType to {\"storage_id\": str, \"path\": str} mapping. storage_id required, path optional.")
 
@@ -1331,7 +1331,7 @@ See: libs/common_core/docs/storage-references.md"""
 class StudentAssociation(BaseModel):
     """Legacy student association model - kept for backward compatibility."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     essay_id: str = Field(description="Essay identifier")
     student_first_name: str = Field(description="Parsed student first name")
@@ -1344,7 +1344,7 @@ class StudentAssociation(BaseModel):
 class StudentAssociationConfirmation(BaseModel):
     """Individual essay-student association confirmation for NLP Phase 1 integration."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     essay_id: str = Field(description="Essay identifier")
     student_id: str | None = Field(description="Student ID if matched, None if no match")
@@ -1357,7 +1357,7 @@ class StudentAssociationConfirmation(BaseModel):
 class StudentCreatedV1(BaseModel):
     """Event published when new student is created."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="student.created")
     student_id: str = Field(description="New student identifier")
@@ -1373,7 +1373,7 @@ class StudentCreatedV1(BaseModel):
 class StudentUpdatedV1(BaseModel):
     """Event published when an existing student is updated."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="student.updated")
     student_id: str = Field(description="Updated student identifier")
@@ -1390,7 +1390,7 @@ class StudentUpdatedV1(BaseModel):
 class SubjectRefV1(BaseModel):
     """SubjectRefV1"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     type: SubjectType = Field()
     id: str = Field()
@@ -1405,7 +1405,7 @@ The WebSocket service consumes ONLY these events, not internal domain events.
 Security: The emitting service MUST verify the teacher owns the related resources
 before emitting this event. WebSocket service trusts the teacher_id provided."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     teacher_id: str = Field(description="Teacher to notify (already authorized)")
     notification_type: str = Field(description="One of the 15 defined notification types")
@@ -1423,7 +1423,7 @@ before emitting this event. WebSocket service trusts the teacher_id provided."""
 class TokenUsage(BaseModel):
     """Token usage breakdown for LLM operations."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     prompt_tokens: Annotated[int, Field(ge=0)] = Field(default=0, description="Number of tokens in the prompt")
     completion_tokens: Annotated[int, Field(ge=0)] = Field(default=0, description="Number of tokens in the completion")
@@ -1433,7 +1433,7 @@ class TokenUsage(BaseModel):
 class UsageAnalyticsMetadata(BaseModel):
     """Context of a usage report."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     aggregation: str | None = Field(default=None, description="Aggregation window, e.g. `hourly`.")
 
@@ -1444,7 +1444,7 @@ class UserRegisteredV1(BaseModel):
 Producer: Identity Service
 Consumers: Email Service (welcome email), Entitlements Service (create quota)"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     user_id: str = Field()
     org_id: str | None = Field(default=None)
@@ -1460,7 +1460,7 @@ This event contains the full business data from CJ Assessment, including
 scores, grades, and rankings. Published alongside the thin CJAssessmentCompletedV1
 event that goes to ELS for state tracking."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("assessment.result.published"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -1482,7 +1482,7 @@ event that goes to ELS for state tracking."""
 class CreditBalanceChangedV1(BaseModel):
     """CreditBalanceChangedV1"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     subject: SubjectRefV1 = Field()
     delta: int = Field()
@@ -1504,7 +1504,7 @@ Specialized services define extended contracts when additional metadata needed
 Producer: Essay Lifecycle Service (ELS)
 Consumers: All processing services"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     essay_id: str = Field(description="Unique essay identifier")
     text_storage_id: str = Field(description="Content Service storage_id for essay text")
@@ -1514,7 +1514,7 @@ Consumers: All processing services"""
 class EssayValidationError(BaseModel):
     """Structured validation error for an essay following HuleEdu error standards."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     essay_id: str = Field(description="Essay ID that failed validation")
     file_name: str = Field(description="Original file name that failed")
@@ -1530,7 +1530,7 @@ actual vs expected essay counts for informed pipeline decisions.
 This event is critical for maintaining BOS/ELS coordination when
 validation prevents files from reaching content storage."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="essay.validation.failed", description="Event type identifier")
     entity_id: str = Field(description="Batch identifier this failed validation belongs to")
@@ -1547,7 +1547,7 @@ validation prevents files from reaching content storage."""
 class GrammarAnalysis(BaseModel):
     """Grammar analysis results from Language Tool Service."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     error_count: int = Field(description="Total number of grammar/spelling errors")
     errors: list[GrammarError] = Field(default_factory=lambda: [], description="List of detected errors")
@@ -1561,7 +1561,7 @@ class LLMComparisonResultV1(BaseModel):
     """Event payload for LLM comparison results delivered via callback.
 Supports both success and error scenarios."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     request_id: str = Field(description="Original queue ID from LLM Provider Service")
     correlation_id: UUID = Field(description="Correlation ID for distributed tracing")
@@ -1583,7 +1583,7 @@ Supports both success and error scenarios."""
 class LLMCostAlertV1(BaseModel):
     """Event published when cost threshold is exceeded."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     alert_type: str = Field()
     provider: LLMProviderType | None = Field(default=None)
@@ -1596,7 +1596,7 @@ class LLMCostAlertV1(BaseModel):
 class LLMCostTrackingV1(BaseModel):
     """Event for downstream cost aggregation and billing (Result Aggregator Service)."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     correlation_id: UUID = Field()
     provider: LLMProviderType = Field()
@@ -1615,7 +1615,7 @@ class LLMCostTrackingV1(BaseModel):
 class LLMProviderFailureV1(BaseModel):
     """Event published when LLM provider experiences failure."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     provider: LLMProviderType = Field()
     failure_type: str = Field()
@@ -1628,7 +1628,7 @@ class LLMProviderFailureV1(BaseModel):
 class LLMRequestCompletedV1(BaseModel):
     """Event published when LLM request completes."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     provider: LLMProviderType = Field()
     request_type: str = Field()
@@ -1644,7 +1644,7 @@ class LLMRequestCompletedV1(BaseModel):
 class LLMRequestStartedV1(BaseModel):
     """Event published when LLM request begins."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     provider: LLMProviderType = Field()
     request_type: str = Field()
@@ -1656,7 +1656,7 @@ class LLMRequestStartedV1(BaseModel):
 class LLMUsageAnalyticsV1(BaseModel):
     """Periodic analytics event for LLM usage."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     period_start: datetime = Field()
     period_end: datetime = Field()
@@ -1676,7 +1676,7 @@ class PipelinePromptPayload(BaseModel):
 Exactly one of assignment_id (canonical prompt) or cms_prompt_ref (ad-hoc teacher prompt)
 must be supplied."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     assignment_id: Annotated[str, Field(max_length=100)] | None = Field(default=None, description="Canonical assignment identifier for system-managed prompts")
     cms_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for teacher-provided prompt payloads")
@@ -1685,7 +1685,7 @@ must be supplied."""
 class RateLimitExceededV1(BaseModel):
     """RateLimitExceededV1"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     subject: SubjectRefV1 = Field()
     metric: str = Field()
@@ -1697,7 +1697,7 @@ class RateLimitExceededV1(BaseModel):
 class ResourceAccessGrantedV1(BaseModel):
     """ResourceAccessGrantedV1"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     resource_id: str = Field()
     subject: SubjectRefV1 | None = Field(default=None)
@@ -1726,7 +1726,7 @@ Flow (REGULAR batches only):
 This completes Phase 1 student matching, allowing REGULAR batches to proceed
 to Phase 2 pipeline processing with proper student attribution."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("student.associations.confirmed"), description="Event type identifier")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -1744,7 +1744,7 @@ to Phase 2 pipeline processing with proper student attribution."""
 class StudentMatchSuggestion(BaseModel):
     """Individual student match suggestion."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     student_id: str = Field(description="Student ID from class roster")
     student_name: str = Field(description="Student full name")
@@ -1757,7 +1757,7 @@ class StudentMatchSuggestion(BaseModel):
 class SubscriptionActivatedV1(BaseModel):
     """SubscriptionActivatedV1"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     subject: SubjectRefV1 = Field()
     plan_id: str = Field()
@@ -1768,7 +1768,7 @@ class SubscriptionActivatedV1(BaseModel):
 class SubscriptionCanceledV1(BaseModel):
     """SubscriptionCanceledV1"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     subject: SubjectRefV1 = Field()
     plan_id: str = Field()
@@ -1779,7 +1779,7 @@ class SubscriptionCanceledV1(BaseModel):
 class SubscriptionChangedV1(BaseModel):
     """SubscriptionChangedV1"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     subject: SubjectRefV1 = Field()
     old_plan_id: str | None = Field(default=None)
@@ -1804,7 +1804,7 @@ error_info structure:
 
 See: libs/common_core/docs/error-patterns.md"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     entity_id: str = Field(description="ID of entity being processed (batch_id, essay_id, etc.)")
     entity_type: str = Field(description="Entity type (batch, essay, job, etc.)")
@@ -1820,7 +1820,7 @@ See: libs/common_core/docs/error-patterns.md"""
 class UsageAuthorizedV1(BaseModel):
     """UsageAuthorizedV1"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     subject: SubjectRefV1 = Field()
     metric: str = Field()
@@ -1833,7 +1833,7 @@ class UsageAuthorizedV1(BaseModel):
 class UsageRecordedV1(BaseModel):
     """UsageRecordedV1"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     subject: SubjectRefV1 = Field()
     metric: str = Field()
@@ -1846,7 +1846,7 @@ class UsageRecordedV1(BaseModel):
 class ValidationTimeoutProcessedV1(BaseModel):
     """Event published when validation timeout triggers automatic processing."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("validation.timeout.processed"), description="Event type identifier")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -1869,7 +1869,7 @@ This event is published by the AI Feedback Service and consumed by ELS.
 It follows the "thin event" principle by referencing bulky feedback content
 stored elsewhere if applicable."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("essay.aifeedback.completed"), description="The specific type of processing event.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -1890,7 +1890,7 @@ Published when the CJ Assessment service completes ranking/scoring
 for a batch of essays. This is a thin event - detailed rankings
 can be fetched via the CJ Assessment or RAS query APIs."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("batch.assessment.completed"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -1924,7 +1924,7 @@ Flow for REGULAR batches (class_id exists):
 4. ELS then publishes BatchEssaysReady with student associations
 5. BOS transitions to READY_FOR_PIPELINE_EXECUTION"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="batch.content.provisioning.completed", description="Event type identifier")
     batch_id: str = Field(description="Batch identifier")
@@ -1959,7 +1959,7 @@ ARCHITECTURAL CHANGE: This event has been completely rewritten to eliminate the
 validation_failures anti-pattern. Error handling now uses separate
 BatchValidationErrorsV1 events following HuleEdu structured error handling standards."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="batch.essays.ready", description="Event type identifier")
     batch_id: str = Field(description="Batch identifier")
@@ -1988,7 +1988,7 @@ Flow:
 This establishes the count-based coordination contract between BOS and ELS.
 Enhanced to include course context so ELS can create proper BatchEssaysReady events."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="batch.essays.registered", description="Event type identifier")
     entity_id: str = Field(description="Unique batch identifier")
@@ -2018,7 +2018,7 @@ Flow:
 3. Publishes this event to ELS when batch completes (thin, state only)
 4. ELS updates essay state machine to mark phase complete"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("batch.nlp.analysis.completed"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2040,7 +2040,7 @@ maintaining architectural consistency across services.
 
 The 'event_name' should be ProcessingEvent.BATCH_NLP_PROCESSING_REQUESTED."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2055,7 +2055,7 @@ The 'event_name' should be ProcessingEvent.BATCH_NLP_PROCESSING_REQUESTED."""
 class BatchNlpProcessingRequestedV2(BaseModel):
     """Request from ELS to NLP Service for batch text analysis with optional prompt reference."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2086,7 +2086,7 @@ This event enables:
 - BCS to track completed phases for dependency resolution
 - API Gateway to update batch status for clients"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="batch.pipeline.completed", description="Event type identifier")
     batch_id: str = Field(description="Batch identifier")
@@ -2106,7 +2106,7 @@ Published when all processing phases are complete and results are
 ready for teacher review. This is a thin event - detailed results
 can be fetched via the RAS query API."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("batch.results.ready"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2127,7 +2127,7 @@ can be fetched via the RAS query API."""
 class BatchServiceAIFeedbackInitiateCommandDataV1(BaseModel):
     """Command data for AI feedback with personalization context from Class Management Service."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2145,7 +2145,7 @@ class BatchServiceAIFeedbackInitiateCommandDataV1(BaseModel):
 class BatchServiceCJAssessmentInitiateCommandDataV1(BaseModel):
     """Command data for CJ assessment with educational context from Class Management Service."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2163,7 +2163,7 @@ class BatchServiceCJAssessmentInitiateCommandDataV1(BaseModel):
 class BatchServiceNLPInitiateCommandDataV1(BaseModel):
     """(Deprecated) Command data for BOS to initiate NLP phase without instructions."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2177,7 +2177,7 @@ class BatchServiceNLPInitiateCommandDataV1(BaseModel):
 class BatchServiceNLPInitiateCommandDataV2(BaseModel):
     """Command data for Batch Orchestrator Service to initiate NLP phase for a batch (v2)."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2208,7 +2208,7 @@ Note: This is the first Phase 2 command after batch readiness is achieved.
 GUEST batches reach this state directly from BatchContentProvisioningCompletedV1.
 REGULAR batches reach this state after student associations are confirmed."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2236,7 +2236,7 @@ Flow (REGULAR batches only):
 
 Note: GUEST batches never receive this command - they skip student matching entirely."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2265,7 +2265,7 @@ Flow (REGULAR batches only):
 
 Note: This is a Phase 1 event - occurs BEFORE batch readiness for REGULAR batches only."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("batch.student.matching.requested"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2285,7 +2285,7 @@ This event follows structured error handling principles with clean separation
 from success events. Replaces the anti-pattern of embedding validation_failures
 in BatchEssaysReady success events."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="batch.validation.errors.v1", description="Event type identifier")
     batch_id: str = Field(description="Batch identifier")
@@ -2302,7 +2302,7 @@ CRITICAL: This is a thin event following clean architecture principles.
 It contains ONLY state tracking information - NO business data.
 Business data (rankings, scores, grade projections) goes to RAS via AssessmentResultV1."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("cj_assessment.completed"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2318,7 +2318,7 @@ Business data (rankings, scores, grade projections) goes to RAS via AssessmentRe
 class CJAssessmentFailedV1(BaseModel):
     """Failure event from CJ Assessment Service to ELS reporting processing failure."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("cj_assessment.failed"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2337,7 +2337,7 @@ processing pipeline on an existing, fully uploaded batch.
 This event is published to Kafka when a client requests pipeline execution
 via the API Gateway, and consumed by the Batch Orchestrator Service (BOS)."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     batch_id: Annotated[str, Field(min_length=1, max_length=255)] = Field(description="The unique identifier of the target batch.")
     requested_pipeline: Annotated[str, Field(min_length=1, max_length=100)] = Field(description="The final pipeline the user wants to run (e.g., 'ai_feedback',\n'cj_assessment').")
@@ -2360,7 +2360,7 @@ This event is critical for dynamic pipeline orchestration, allowing BOS to:
 The event includes the list of successfully processed essays with their updated
 text_storage_id references, which BOS uses to initiate the next phase."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     batch_id: str = Field(description="Unique identifier of the batch that completed the phase")
     phase_name: PhaseName = Field(description="Name of the phase that was completed. Must be a PhaseName enum value (e.g., PhaseName.SPELLCHECK, PhaseName.AI_FEEDBACK, PhaseName.CJ_ASSESSMENT)")
@@ -2378,7 +2378,7 @@ payload class, producer or topic. The shape follows the other per-essay processi
 (`ProcessingUpdate` fields plus the outcome), with the revised text stored in the content
 service under `ai_editor_revision_text`."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("essay.editor_revision.completed"), description="Which catalogue event this payload is.")
     entity_id: str | None = Field(default=None, description="The essay.")
@@ -2395,7 +2395,7 @@ service under `ai_editor_revision_text`."""
 class ElsCjAssessmentRequestV1(BaseModel):
     """Request event from ELS to CJ Assessment Service to perform CJ on a list of essays."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("els.cj_assessment.requested"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2416,7 +2416,7 @@ class ElsCjAssessmentRequestV1(BaseModel):
 class EssayLifecycleSpellcheckRequestV1(BaseModel):
     """Request data for ELS to request spellcheck processing for an individual essay."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2432,7 +2432,7 @@ class EssayLifecycleSpellcheckRequestV1(BaseModel):
 class EssayMatchResult(BaseModel):
     """Match result for a single essay."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     essay_id: str = Field(description="Essay identifier")
     text_storage_id: str = Field(description="Storage ID of essay content")
@@ -2459,7 +2459,7 @@ Flow (Phase 2 - Text Analysis):
 
 Note: This is a Phase 2 event - part of the post-readiness text analysis flow."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("essay.nlp.completed"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2490,7 +2490,7 @@ This event enables:
 - Monitoring and observability of pipeline optimization
 - UI to show users which phases were skipped and why"""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event: str = Field(default="batch.phase.skipped", description="Event type identifier")
     batch_id: str = Field(description="Batch identifier")
@@ -2509,7 +2509,7 @@ ProcessingEvent.ESSAY_SPELLCHECK_COMPLETED.value
 (e.g., SPELLCHECKED_SUCCESS or _FAILED).
 'system_metadata' provides context for this result event, including error_info if failed."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2531,7 +2531,7 @@ Consumers: RAS, future NLP services
 
 Contains full business results from spellcheck processing."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
@@ -2570,7 +2570,7 @@ Flow (REGULAR batches only):
 
 Note: This is a Phase 1 event - part of the pre-readiness student matching flow."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     event_name: ProcessingEvent = Field(default=ProcessingEvent("batch.author.matches.suggested"))
     entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")

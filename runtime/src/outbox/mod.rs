@@ -48,7 +48,9 @@ use crate::envelope::EventEnvelope;
 use crate::event::{Event, ThinEvent};
 use crate::headers::StandardHeaders;
 use crate::metrics as names;
-use crate::validate::{Recorded, ValidationError, to_vec_recorded, validate_recorded_envelope};
+use crate::validate::{
+    Recorded, SerializeError, ValidationError, to_vec_recorded, validate_recorded_envelope,
+};
 
 pub use admin::{DeadRow, Depth};
 pub use ident::{InvalidIdent, SqlIdent};
@@ -95,6 +97,19 @@ pub enum OutboxError {
         /// serde_json's error.
         #[source]
         source: serde_json::Error,
+    },
+    /// A number in the event is NaN or infinite, which JSON cannot represent (RFC 8259 §6).
+    /// Nothing was written and the transaction stays usable.
+    #[error(
+        "event for topic `{topic}` cannot be serialized: the number at {path} is {value}, which JSON cannot represent; send a finite number, or leave an optional field empty"
+    )]
+    NonFiniteNumber {
+        /// Topic of the event.
+        topic: &'static str,
+        /// JSON pointer to the number inside the envelope, e.g. `/data/scores/2`.
+        path: String,
+        /// `NaN`, `infinity` or `-infinity`.
+        value: &'static str,
     },
     /// A text column or header would hold a NUL character, which Postgres text and JSONB cannot
     /// store. Nothing was written and the transaction stays usable.
@@ -502,7 +517,14 @@ impl Outbox {
         // writing them.
         // Recorded even without validation: the recorder also stops documents nested deeper
         // than a consumer can read (`validate::MAX_NESTING`).
-        let (payload, recorded) = to_vec_recorded(envelope).map_err(serialize)?;
+        let (payload, recorded) = to_vec_recorded(envelope).map_err(|err| match err {
+            SerializeError::Json(source) => serialize(source),
+            SerializeError::NonFinite { kind, path } => OutboxError::NonFiniteNumber {
+                topic,
+                path,
+                value: kind.as_str(),
+            },
+        })?;
         let recorded = self.inner.validate.then_some(recorded);
 
         if payload.len() > self.inner.size_target {

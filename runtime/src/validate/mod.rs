@@ -9,6 +9,7 @@
 //! Serialized payloads are validated in place ([`validate_json`]): the bytes are read into a flat
 //! tape whose strings point into them, which costs a fraction of building a `serde_json::Value`.
 
+mod finite;
 mod tape;
 
 use std::any::{Any, TypeId};
@@ -21,7 +22,7 @@ use serde_json::Value;
 
 use crate::event::Event;
 #[cfg(feature = "postgres")]
-pub(crate) use tape::{Recorded, to_vec_recorded};
+pub(crate) use tape::{Recorded, SerializeError, to_vec_recorded};
 use tape::{Tape, TapeJson};
 
 /// One broken constraint.
@@ -71,6 +72,19 @@ pub enum ValidationError {
         event: &'static str,
         /// serde_json's message.
         message: String,
+    },
+    /// A number in the value is NaN or infinite, which JSON cannot represent (RFC 8259 §6);
+    /// serde_json would have written it as `null`.
+    #[error(
+        "{event} payload cannot be serialized: the number at {path} is {value}, which JSON cannot represent; send a finite number, or leave an optional field empty"
+    )]
+    NonFiniteNumber {
+        /// Dotted event name.
+        event: &'static str,
+        /// JSON pointer to the number inside the payload, e.g. `/scores/2`.
+        path: String,
+        /// `NaN`, `infinity` or `-infinity`.
+        value: &'static str,
     },
     /// The bytes given to [`validate_json`] are not one JSON document.
     #[error("{event} payload is not valid JSON: {message}; pass the serialized payload itself")]
@@ -240,8 +254,14 @@ pub fn to_vec_validated<T: Event>(event: &T) -> Result<Vec<u8>, ValidationError>
         event: T::NAME,
         message,
     };
-    let (bytes, recorded) =
-        tape::to_vec_recorded(event).map_err(|err| serialize(err.to_string()))?;
+    let (bytes, recorded) = tape::to_vec_recorded(event).map_err(|err| match err {
+        tape::SerializeError::Json(err) => serialize(err.to_string()),
+        tape::SerializeError::NonFinite { kind, path } => ValidationError::NonFiniteNumber {
+            event: T::NAME,
+            path,
+            value: kind.as_str(),
+        },
+    })?;
     let tape = recorded
         .tape(&bytes)
         .map_err(|err| serialize(err.to_string()))?;

@@ -20,6 +20,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::ser::{CharEscape, CompactFormatter, Formatter};
 use serde_json::{Number, Value};
 
+use super::finite::{Finite, Met, NonFinite};
+
 /// One value of the document, in document order. A container is followed by its contents; an
 /// object's contents alternate [`Entry::Key`] and value.
 #[derive(Debug, Clone, PartialEq)]
@@ -247,9 +249,12 @@ impl<'de> Visitor<'de> for KeySeed<'_, 'de> {
 
 /// Serializes `value` to compact JSON, exactly as `serde_json::to_vec` does, and records the
 /// document's tape while writing it, so the bytes can be validated without being read back.
+///
+/// A NaN or infinite number is refused ([`SerializeError::NonFinite`]) rather than written as
+/// `null`, as `serde_json` would.
 pub(crate) fn to_vec_recorded<T: serde::Serialize + ?Sized>(
     value: &T,
-) -> Result<(Vec<u8>, Recorded), serde_json::Error> {
+) -> Result<(Vec<u8>, Recorded), SerializeError> {
     let mut bytes = Vec::with_capacity(1024);
     let mut recorder = Recorder {
         at: 0,
@@ -260,10 +265,20 @@ pub(crate) fn to_vec_recorded<T: serde::Serialize + ?Sized>(
         in_key: false,
         opaque: false,
     };
-    value.serialize(&mut serde_json::Serializer::with_formatter(
-        &mut bytes,
-        &mut recorder,
-    ))?;
+    let met = Met::default();
+    let written = value.serialize(Finite::new(
+        &mut serde_json::Serializer::with_formatter(&mut bytes, &mut recorder),
+        &met,
+    ));
+    if let Err(err) = written {
+        return Err(match met.kind() {
+            Some(kind) => SerializeError::NonFinite {
+                kind,
+                path: super::finite::locate(value),
+            },
+            None => SerializeError::Json(err),
+        });
+    }
     Ok((
         bytes,
         Recorded {
@@ -272,6 +287,15 @@ pub(crate) fn to_vec_recorded<T: serde::Serialize + ?Sized>(
             opaque: recorder.opaque,
         },
     ))
+}
+
+/// Why [`to_vec_recorded`] wrote nothing.
+#[derive(Debug)]
+pub(crate) enum SerializeError {
+    /// `serde_json` failed, or the document is nested too deep.
+    Json(serde_json::Error),
+    /// A number at `path` is NaN or infinite.
+    NonFinite { kind: NonFinite, path: String },
 }
 
 /// A tape recorded while serializing, before it is joined with the bytes written.
