@@ -428,6 +428,98 @@ async fn poison_records_go_to_the_dead_letter_topic_with_their_reason() {
     assert_eq!(seen, expected);
 }
 
+/// A record whose `event_type` names another member than its topic's (by topic or dotted name)
+/// is dead-lettered as `event_type_mismatch`, even when its body would decode as the topic's
+/// member; one naming its own member, or nothing the catalogue knows, is read by its topic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_type_naming_another_member_is_dead_lettered() {
+    let spellcheck = SpellcheckPhaseCompletedV1::TOPIC;
+    let results = AssessmentResultV1::TOPIC;
+    let (db, kafka, producer) = setup(&[spellcheck, results], 1).await;
+    let with_type = |entity: &str, event_type: &str| {
+        let mut envelope = phase_completed(entity);
+        envelope.event_type = event_type.into();
+        envelope
+    };
+    let mut result = EventEnvelope::new("cj", example::<AssessmentResultV1>("AssessmentResultV1"));
+    result.event_type = spellcheck.into();
+    send(&producer, &result, true).await;
+    for envelope in [
+        with_type("other-topic", results),
+        with_type("other-name", AssessmentResultV1::NAME),
+        with_type("own-name", SpellcheckPhaseCompletedV1::NAME),
+        // HuleEdu producers put class names and unprefixed names here (facts §6).
+        with_type("names-nothing", "SpellcheckPhaseCompletedV1"),
+        phase_completed("plain"),
+    ] {
+        send(&producer, &envelope, true).await;
+    }
+
+    let handler = RecordEffects {
+        stop_after: Some(3),
+        ..RecordEffects::new()
+    };
+    let done = handler.done.clone();
+    let consumer = consumer(
+        &kafka,
+        &db,
+        "mismatch",
+        &[
+            ProcessingEvent::SpellcheckPhaseCompleted,
+            ProcessingEvent::AssessmentResultPublished,
+        ],
+    );
+    let dlq = kafka.consumer(&[&format!("{spellcheck}.dlq"), &format!("{results}.dlq")]);
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        consumer.run(&handler, async move {
+            done.notified().await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }),
+    )
+    .await
+    .expect("consumer finished")
+    .unwrap();
+    let dead = tokio::task::spawn_blocking(move || consume(&dlq, 3, Duration::from_secs(30)))
+        .await
+        .unwrap();
+
+    let handled: Vec<String> = sqlx::query_scalar("SELECT entity FROM effects ORDER BY entity")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(handled, ["names-nothing", "own-name", "plain"]);
+    let mut seen: Vec<(String, String)> = dead
+        .iter()
+        .map(|record| {
+            let header = |name: &str| {
+                let value = record.headers().unwrap().iter().find(|h| h.key == name);
+                String::from_utf8(value.and_then(|h| h.value).unwrap().to_vec()).unwrap()
+            };
+            assert!(
+                header(dead_letter::ERROR).contains("names"),
+                "{}",
+                header(dead_letter::ERROR)
+            );
+            (header(dead_letter::REASON), record.topic().to_owned())
+        })
+        .collect();
+    seen.sort();
+    let mut expected = vec![
+        ("event_type_mismatch".to_owned(), format!("{results}.dlq")),
+        (
+            "event_type_mismatch".to_owned(),
+            format!("{spellcheck}.dlq"),
+        ),
+        (
+            "event_type_mismatch".to_owned(),
+            format!("{spellcheck}.dlq"),
+        ),
+    ];
+    expected.sort();
+    assert_eq!(seen, expected);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_handler_is_retried_then_dead_lettered_and_the_stream_goes_on() {
     let topic = SpellcheckPhaseCompletedV1::TOPIC;

@@ -103,6 +103,9 @@ pub enum PoisonReason {
     Undecodable,
     /// Neither the topic nor `event_type` names a member of the catalogue.
     UnknownEventType,
+    /// The topic belongs to one member and `event_type` names another (by topic or dotted
+    /// name). An `event_type` that names no member is not a mismatch: the topic decides.
+    EventTypeMismatch,
     /// Decoded, but breaks the contract's constraints.
     SchemaInvalid,
     /// A required standard header is absent.
@@ -119,6 +122,7 @@ impl PoisonReason {
         match self {
             Self::Undecodable => "undecodable",
             Self::UnknownEventType => "unknown_event_type",
+            Self::EventTypeMismatch => "event_type_mismatch",
             Self::SchemaInvalid => "schema_invalid",
             Self::MissingHeader => "missing_header",
             Self::InvalidHeader => "invalid_header",
@@ -503,16 +507,36 @@ impl<P: CataloguePayload> EventConsumer<P> {
                 .filter_map(|header| header.value.map(|value| (header.key, value))),
         );
         self.report_headers(message.topic(), &check)?;
-        let member = P::Member::from_topic(message.topic())
-            .or_else(|| member_named(&raw.event_type))
-            .ok_or_else(|| Poison {
-                reason: PoisonReason::UnknownEventType,
-                error: format!(
-                    "neither the topic nor the envelope's event_type names an event of the catalogue \
-                     (topic `{}`)",
-                    message.topic()
-                ),
-            })?;
+        let member = match (
+            P::Member::from_topic(message.topic()),
+            member_named::<P::Member>(&raw.event_type),
+        ) {
+            // An event_type naming another member: one event sent to another's topic. Its body
+            // may even decode as the topic's member; acting on it would be acting on a guess.
+            (Some(by_topic), Some(by_type)) if by_topic != by_type => {
+                return Err(Poison {
+                    reason: PoisonReason::EventTypeMismatch,
+                    error: format!(
+                        "topic `{}` carries {} events, but the envelope's event_type names {}; \
+                         the producer sent one event to another event's topic",
+                        message.topic(),
+                        by_topic.as_str(),
+                        by_type.as_str()
+                    ),
+                });
+            }
+            (Some(member), _) | (None, Some(member)) => member,
+            (None, None) => {
+                return Err(Poison {
+                    reason: PoisonReason::UnknownEventType,
+                    error: format!(
+                        "neither the topic nor the envelope's event_type names an event of the \
+                         catalogue (topic `{}`)",
+                        message.topic()
+                    ),
+                });
+            }
+        };
         let envelope = raw
             .try_map_data(|data| P::decode(member, data))
             .map_err(|err| Poison {
