@@ -926,3 +926,79 @@ async fn kafka_settings_reach_the_dead_letter_producer() {
         .unwrap();
     assert_eq!(dead.len(), 1, "the dead-letter copy was written");
 }
+
+/// A dead-letter copy too large for the dead-letter producer is sent again with the `dlq_*`
+/// headers only; one that is too large even so is skipped with a metric, and the partition goes
+/// on. The producer's limit is lowered here so that ordinary records reach it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_letter_copy_over_the_limit_is_trimmed_or_skipped_and_the_partition_goes_on() {
+    use rdkafka::message::{Header, OwnedHeaders};
+
+    let spellcheck = SpellcheckPhaseCompletedV1::TOPIC;
+    let (db, kafka, producer) = setup(&[spellcheck], 1).await;
+    let limit = 6_000;
+    let poison = |size: usize| {
+        let mut value = b"{not json ".to_vec();
+        value.resize(size, b'x');
+        value
+    };
+    // Fits once the original headers are left out.
+    let big_header = "h".repeat(4_000);
+    let trimmed_value = poison(3_000);
+    producer
+        .send(
+            FutureRecord::to(spellcheck)
+                .key("k")
+                .payload(&trimmed_value)
+                .headers(OwnedHeaders::new().insert(Header {
+                    key: "big",
+                    value: Some(big_header.as_bytes()),
+                })),
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap();
+    // Too large for the dead-letter producer whatever is left out.
+    send_raw(&producer, spellcheck, "k", &poison(limit + 1_000), None).await;
+    send(&producer, &phase_completed("after"), true).await;
+
+    let group = "dlq-too-large";
+    let before = counter(names::KAFKA_DEAD_LETTER_FAILED_TOTAL, group);
+    let consumer = EventConsumer::<ProcessingEventPayload>::builder(
+        kafka.bootstrap_servers(),
+        group,
+        db.pool.clone(),
+    )
+    .events(&[ProcessingEvent::SpellcheckPhaseCompleted])
+    .dead_letter_producer_setting("message.max.bytes", limit.to_string())
+    .build()
+    .unwrap();
+    let handler = RecordEffects {
+        stop_at: Some("after".into()),
+        ..RecordEffects::new()
+    };
+    let stats = run_until_done(&consumer, &handler).await;
+    assert_eq!(stats.handled, 1, "{stats:?}");
+    assert_eq!(
+        counter(names::KAFKA_DEAD_LETTER_FAILED_TOTAL, group) - before,
+        1,
+        "the copy that cannot fit is counted"
+    );
+    let dlq = kafka.consumer(&[&format!("{spellcheck}.dlq")]);
+    let dead = tokio::task::spawn_blocking(move || consume(&dlq, 2, Duration::from_secs(10)))
+        .await
+        .unwrap();
+    assert_eq!(
+        dead.len(),
+        1,
+        "only the trimmed copy is in the dead-letter topic"
+    );
+    let copy = &dead[0];
+    assert_eq!(copy.payload().unwrap(), trimmed_value.as_slice());
+    let names: Vec<&str> = copy.headers().unwrap().iter().map(|h| h.key).collect();
+    assert!(
+        !names.contains(&"big"),
+        "original headers left out: {names:?}"
+    );
+    assert!(names.contains(&dead_letter::REASON), "{names:?}");
+}
