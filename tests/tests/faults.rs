@@ -604,6 +604,98 @@ async fn a_key_waits_behind_its_failing_head_and_keeps_its_order() {
     assert_eq!(received.len(), 3);
 }
 
+/// The head of a key is handed to the producer and fails only later, at delivery (its topic does
+/// not exist); the key's later rows of the same batch were not sent alongside it, and wait behind
+/// it until it is dead. Another key in the batch flows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_waits_behind_a_head_that_fails_at_delivery() {
+    const MISSING_TOPIC: &str = "tidings.test.order-missing.v1";
+    let (db, kafka, outbox) = setup().await;
+    if let Some(mock) = kafka.mock() {
+        mock.topic_error(
+            MISSING_TOPIC,
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
+        )
+        .unwrap();
+    }
+    let head = serde_json::to_vec(&fault("ordered", 1)).unwrap();
+    let (head_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO tidings_outbox (event_id, event_type, topic, partition_key, key_shard, headers, payload) \
+         VALUES ($1, $2, $2, 'ordered', $3, '[]', $4) RETURNING id",
+    )
+    .bind(uuid::Uuid::new_v4())
+    .bind(MISSING_TOPIC)
+    .bind(key_shard("ordered"))
+    .bind(&head)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let mut tx = db.pool.begin().await.unwrap();
+    let rest = [fault("ordered", 2), fault("other", 1), fault("ordered", 3)];
+    let written = outbox.enqueue_batch(&mut tx, &rest).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let relay = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .configure(|c| {
+            c.max_attempts = 2;
+            c.message_timeout = Duration::from_millis(1_500);
+            c.backoff.base = Duration::from_millis(300);
+            c.backoff.cap = Duration::from_millis(600);
+        })
+        .build()
+        .unwrap()
+        .spawn();
+    let followers = [written[0].id, written[2].id];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut observed_waiting = 0;
+    loop {
+        let rows: Vec<(i64, String, i32)> =
+            sqlx::query_as("SELECT id, state, attempts FROM tidings_outbox WHERE id = ANY($1)")
+                .bind([head_id, followers[0], followers[1]].as_slice())
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+        let state = |id: i64| {
+            let (_, state, attempts) = rows.iter().find(|(row, ..)| *row == id).unwrap();
+            (state.clone(), *attempts)
+        };
+        if state(head_id).0 == "dead" {
+            break;
+        }
+        for id in followers {
+            assert_eq!(
+                state(id),
+                ("pending".to_owned(), 0),
+                "a later row of the key moved while its head was undelivered ({:?})",
+                state(head_id)
+            );
+        }
+        observed_waiting += 1;
+        assert!(Instant::now() < deadline, "the head never went dead");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(observed_waiting > 5, "the waiting was observed");
+    let consumer = kafka.consumer(&[Fault::TOPIC]);
+    let received =
+        tokio::task::spawn_blocking(move || consume(&consumer, 3, Duration::from_secs(15)))
+            .await
+            .unwrap();
+    relay.shutdown().await.unwrap();
+    let ordered: Vec<u32> = received
+        .iter()
+        .map(|r| serde_json::from_slice::<EventEnvelope<Fault>>(r.payload().unwrap()).unwrap())
+        .filter(|e| e.data.key == "ordered")
+        .map(|e| e.data.seq)
+        .collect();
+    assert_eq!(
+        ordered,
+        [2, 3],
+        "published after the head went dead, in order"
+    );
+    assert_eq!(received.len(), 3);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn out_of_range_relay_settings_are_refused_at_build() {
     let (db, kafka, outbox) = setup().await;

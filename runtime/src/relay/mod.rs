@@ -29,6 +29,7 @@
 
 mod backoff;
 mod lease;
+mod order;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -502,8 +503,11 @@ struct ClaimedRow {
 struct InFlight {
     tx: sqlx::Transaction<'static, sqlx::Postgres>,
     rows: Vec<ClaimedRow>,
-    pending: Vec<(i64, i32, rdkafka::producer::DeliveryFuture)>,
+    /// Index into `rows` of each record with the producer, and its delivery.
+    pending: Vec<(usize, rdkafka::producer::DeliveryFuture)>,
     failures: Vec<Failure>,
+    /// The rows not yet sent, as waves; see [`order::Waves`].
+    waves: order::Waves,
     started: Instant,
 }
 
@@ -722,34 +726,51 @@ impl Relay {
         let started = Instant::now();
         let mut pending = Vec::with_capacity(rows.len());
         let mut failures: Vec<Failure> = Vec::new();
-        // Keys whose earlier row in this batch failed: their later rows are not sent, so they
-        // cannot overtake it. They stay pending, and the claim holds them back while that row
-        // waits for its retry (or until it is dead).
-        let mut held: Vec<&str> = Vec::new();
-        for row in &rows {
-            if held.contains(&row.partition_key.as_str()) {
-                continue;
-            }
-            let failed_before = failures.len();
-            self.send_row(row, &mut pending, &mut failures).await;
-            if failures.len() > failed_before {
-                held.push(row.partition_key.as_str());
-            }
+        // The first row of each key now; a key's later rows once the row before them is
+        // acknowledged (in `settle`), so that none can overtake an earlier row that fails.
+        let mut waves = order::Waves::plan(rows.iter().map(|row| row.partition_key.as_str()));
+        if let Some(wave) = waves.next_wave() {
+            self.send_wave(&rows, &wave, &mut waves, &mut pending, &mut failures)
+                .await;
         }
         Ok(Some(InFlight {
             tx,
             rows,
             pending,
             failures,
+            waves,
             started,
         }))
+    }
+
+    /// Sends the rows of one wave whose key is not held; a row that fails at once holds its key.
+    async fn send_wave(
+        &self,
+        rows: &[ClaimedRow],
+        wave: &[usize],
+        waves: &mut order::Waves,
+        pending: &mut Vec<(usize, rdkafka::producer::DeliveryFuture)>,
+        failures: &mut Vec<Failure>,
+    ) {
+        for &index in wave {
+            let row = &rows[index];
+            if waves.is_held(&row.partition_key) {
+                continue;
+            }
+            let failed_before = failures.len();
+            self.send_row(index, row, pending, failures).await;
+            if failures.len() > failed_before {
+                waves.hold(&row.partition_key);
+            }
+        }
     }
 
     /// Hands one claimed row to the producer, or records why it cannot be sent.
     async fn send_row(
         &self,
+        index: usize,
         row: &ClaimedRow,
-        pending: &mut Vec<(i64, i32, rdkafka::producer::DeliveryFuture)>,
+        pending: &mut Vec<(usize, rdkafka::producer::DeliveryFuture)>,
         failures: &mut Vec<Failure>,
     ) {
         if let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(&row.payload) {
@@ -784,7 +805,7 @@ impl Relay {
                 .headers(headers.clone());
             match self.producer.send_result(record) {
                 Ok(delivery) => {
-                    pending.push((row.id, row.attempts, delivery));
+                    pending.push((index, delivery));
                     break;
                 }
                 Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _))
@@ -813,30 +834,39 @@ impl Relay {
         let InFlight {
             mut tx,
             rows,
-            pending,
+            mut pending,
             mut failures,
+            mut waves,
             started,
         } = batch;
-        let (ids, deliveries): (Vec<(i64, i32)>, Vec<_>) = pending
-            .into_iter()
-            .map(|(id, attempts, delivery)| ((id, attempts), delivery))
-            .unzip();
-        let mut acked = Vec::with_capacity(ids.len());
-        for ((id, attempts), result) in ids.into_iter().zip(join_all(deliveries).await) {
-            match result {
-                Ok(Ok(_)) => acked.push(id),
-                Ok(Err((err, _))) => failures.push(Failure {
-                    id,
-                    error: describe(&err),
+        let mut acked = Vec::with_capacity(rows.len());
+        loop {
+            let (indexes, deliveries): (Vec<usize>, Vec<_>) = pending.drain(..).unzip();
+            for (index, result) in indexes.into_iter().zip(join_all(deliveries).await) {
+                let row = &rows[index];
+                let error = match result {
+                    Ok(Ok(_)) => {
+                        acked.push(row.id);
+                        continue;
+                    }
+                    Ok(Err((err, _))) => describe(&err),
+                    Err(_) => "the producer dropped the delivery report".into(),
+                };
+                // The key's later rows must not overtake this one: they stay pending.
+                waves.hold(&row.partition_key);
+                failures.push(Failure {
+                    id: row.id,
+                    error,
                     fatal: false,
-                    attempts,
-                }),
-                Err(_) => failures.push(Failure {
-                    id,
-                    error: "the producer dropped the delivery report".into(),
-                    fatal: false,
-                    attempts,
-                }),
+                    attempts: row.attempts,
+                });
+            }
+            match waves.next_wave() {
+                Some(wave) => {
+                    self.send_wave(&rows, &wave, &mut waves, &mut pending, &mut failures)
+                        .await
+                }
+                None => break,
             }
         }
         metrics::histogram!(names::OUTBOX_PUBLISH_LATENCY_SECONDS)
