@@ -19,8 +19,9 @@ pub const OUTBOX_PAYLOAD_OVER_TARGET_TOTAL: &str = "outbox_payload_over_target_t
 pub const OUTBOX_BATCH_SIZE: &str = "outbox_batch_size";
 /// Histogram: seconds from sending a batch to the last acknowledgement.
 pub const OUTBOX_PUBLISH_LATENCY_SECONDS: &str = "outbox_publish_latency_seconds";
-/// Counter: relay rounds that failed on the database (claiming or marking a batch); the error is
-/// in the log. Rows stay pending and are retried.
+/// Counter: relay work that failed on the database, by `stage`: `batch` (claiming or marking a
+/// batch), `settle`, `lease` (refreshing the shard leases), `depth`, `cleanup`. The error is in
+/// the log. Rows stay pending and are retried.
 pub const OUTBOX_RELAY_ERRORS_TOTAL: &str = "outbox_relay_errors_total";
 /// Counter: relay batches whose records failed because their topic does not exist on the
 /// cluster, labelled `topic`; the error log says the same.

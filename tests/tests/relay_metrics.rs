@@ -1,10 +1,12 @@
 //! The outbox and relay report their metrics. (Its own test binary: it installs the global
 //! metrics recorder.)
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use serde::{Deserialize, Serialize};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tidings::outbox::Outbox;
 use tidings::relay::{Environment, Relay};
 use tidings::{Event, EventEnvelope, metrics as names};
@@ -24,6 +26,15 @@ async fn enqueue_and_relay_record_their_metrics() {
     let recorder = DebuggingRecorder::new();
     let snapshotter = recorder.snapshotter();
     recorder.install().unwrap();
+    let log = Capture::default();
+    let writer = log.clone();
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish(),
+    )
+    .unwrap();
 
     let db = TestPostgres::database().await;
     let kafka = TestKafka::start();
@@ -117,5 +128,62 @@ async fn enqueue_and_relay_record_their_metrics() {
         names::OUTBOX_OLDEST_PENDING_AGE_SECONDS,
     ] {
         assert!(!find(gauge).is_empty(), "{gauge} was not recorded");
+    }
+
+    // A database that cancels every statement after 1 ms: the relay keeps going, each real
+    // error reaches the log and `outbox_relay_errors_total`, and shutdown completes.
+    let options: PgConnectOptions = db.url.parse().unwrap();
+    let refusing = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(options.options([("statement_timeout", "1")]))
+        .await
+        .unwrap();
+    let outbox = Outbox::builder().build().unwrap();
+    let handle = Relay::builder(outbox, refusing, kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .build()
+        .unwrap()
+        .spawn();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    tokio::time::timeout(Duration::from_secs(15), handle.shutdown())
+        .await
+        .expect("shutdown completes")
+        .unwrap();
+    let snapshot = snapshotter.snapshot().into_vec();
+    let errors: u64 = snapshot
+        .iter()
+        .filter(|(key, ..)| key.key().name() == names::OUTBOX_RELAY_ERRORS_TOTAL)
+        .map(|(_, _, _, value)| match value {
+            DebugValue::Counter(c) => *c,
+            _ => 0,
+        })
+        .sum();
+    let text = log.text();
+    assert!(errors >= 1, "no relay error counted; log:\n{text}");
+    assert!(
+        text.contains("canceling statement due to statement timeout"),
+        "the database's own error is in the log:\n{text}"
+    );
+    println!("statement_timeout = 1 ms: {errors} relay errors counted in 3 s");
+}
+
+/// Collects what the log writes.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

@@ -576,10 +576,18 @@ impl Relay {
                 if let Some(batch) = in_flight.take()
                     && let Err(err) = self.settle(batch).await
                 {
-                    tracing::warn!(error = %err, "a batch could not be marked; it will be sent again");
+                    relay_error(
+                        "settle",
+                        &err,
+                        "a batch could not be marked; it will be sent again",
+                    );
                 }
                 if let Err(err) = leases.0.refresh().await {
-                    tracing::warn!(error = %err, "relay lost its database connection; retrying");
+                    relay_error(
+                        "lease",
+                        &err,
+                        "the shard leases could not be refreshed; retrying",
+                    );
                     self.pause(&mut shutdown, self.config.error_pause).await;
                     continue;
                 }
@@ -659,8 +667,7 @@ impl Relay {
                         }
                         Err(claim) => format!("claim failed: {claim}"),
                     };
-                    metrics::counter!(names::OUTBOX_RELAY_ERRORS_TOTAL).increment(1);
-                    tracing::warn!(error = %err, "relay batch failed; rows stay pending");
+                    relay_error("batch", &err, "relay batch failed; rows stay pending");
                     listener = None;
                     next_lease_refresh = Instant::now();
                     self.pause(&mut shutdown, self.config.error_pause).await;
@@ -670,7 +677,11 @@ impl Relay {
         if let Some(last) = in_flight.take()
             && let Err(err) = self.settle(last).await
         {
-            tracing::warn!(error = %err, "the last batch could not be marked; it will be sent again");
+            relay_error(
+                "settle",
+                &err,
+                "the last batch could not be marked; it will be sent again",
+            );
         }
         let _ = self.producer.flush(self.config.message_timeout);
         leases.0.release().await;
@@ -978,7 +989,11 @@ impl Relay {
     }
 
     async fn record_depth(&self) {
-        if let Ok(depth) = self.outbox.depth(&self.pool).await {
+        let depth = match self.outbox.depth(&self.pool).await {
+            Ok(depth) => depth,
+            Err(err) => return relay_error("depth", &err, "the outbox depth could not be read"),
+        };
+        {
             metrics::gauge!(names::OUTBOX_DEPTH).set(depth.pending as f64);
             metrics::gauge!(names::OUTBOX_OLDEST_PENDING_AGE_SECONDS).set(
                 depth
@@ -998,10 +1013,17 @@ impl Relay {
             {
                 Ok(0) => {}
                 Ok(deleted) => tracing::debug!(deleted, "deleted published rows past retention"),
-                Err(err) => tracing::warn!(error = %err, "retention cleanup failed"),
+                Err(err) => relay_error("cleanup", &err, "retention cleanup failed"),
             }
         }
     }
+}
+
+/// Logs a database error of the relay's own work (the row data is not in it) and counts it in
+/// `outbox_relay_errors_total{stage}`.
+fn relay_error(stage: &'static str, error: &dyn std::fmt::Display, message: &'static str) {
+    metrics::counter!(names::OUTBOX_RELAY_ERRORS_TOTAL, "stage" => stage).increment(1);
+    tracing::warn!(stage, error = %error, "{message}");
 }
 
 /// Waits for a notification; false when the listener failed and must be recreated. Without a
