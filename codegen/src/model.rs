@@ -57,6 +57,9 @@ pub struct EventModel {
     /// serialized again (see [`crate::example`]).
     #[serde(skip)]
     pub example: Value,
+    /// The partition key of [`Self::example`], as the Rust contract computes it.
+    #[serde(skip)]
+    pub example_key: String,
 }
 
 /// A contract whose schemas or example could not be built.
@@ -99,7 +102,7 @@ impl CatalogModel {
             .iter()
             .map(|member| {
                 let mut event = EventModel::new(member.member(), member.descriptor())?;
-                event.example = typed_example::<P>(*member, &event)?;
+                (event.example, event.example_key) = typed_example::<P>(*member, &event)?;
                 Ok(event)
             })
             .collect::<Result<_, _>>()?;
@@ -114,7 +117,7 @@ impl CatalogModel {
 fn typed_example<P: CataloguePayload>(
     member: P::Member,
     event: &EventModel,
-) -> Result<Value, ModelError> {
+) -> Result<(Value, String), ModelError> {
     let error = |message: String| ModelError {
         member: event.member.clone(),
         file: event.source.file,
@@ -124,7 +127,9 @@ fn typed_example<P: CataloguePayload>(
     let raw = example::synthesize(&event.json_schema);
     let payload = P::decode(member, raw).map_err(|err| error(err.to_string()))?;
     payload.validate().map_err(|err| error(err.to_string()))?;
-    serde_json::to_value(&payload).map_err(|err| error(err.to_string()))
+    let key = payload.partition_key().as_str().to_owned();
+    let value = serde_json::to_value(&payload).map_err(|err| error(err.to_string()))?;
+    Ok((value, key))
 }
 
 impl EventModel {
@@ -151,6 +156,7 @@ impl EventModel {
             json_schema: (d.json_schema)(),
             avro_schema,
             example: Value::Null,
+            example_key: String::new(),
         })
     }
 }

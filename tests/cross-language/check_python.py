@@ -263,6 +263,107 @@ def check_avro(generated: Path, avro_dir: Path) -> int:
     return count
 
 
+def check_outbox_writer(generated: Path) -> tuple[int, int]:
+    """The generated outbox writer against the shared test vectors (docs/outbox/vectors.json,
+    checked against the Rust writer too) and against the partition key the Rust contract computes
+    for every example."""
+    import huleedu_contracts as contracts
+    from huleedu_contracts import outbox
+
+    vectors = load(generated.parent / "docs" / "outbox" / "vectors.json")
+    checked = 0
+    for case in vectors["keys"]:
+        if outbox.key_shard(case["key"]) != case["shard"]:
+            fail(f"key_shard({case['key']!r}) = {outbox.key_shard(case['key'])}, vectors say {case['shard']}")
+        checked += 1
+    for case in vectors["envelopes"]:
+        env = contracts.EventEnvelope.model_validate(case["envelope"])
+        if outbox.standard_headers(env) != case["headers"]:
+            fail(f"vector {case['name']}: headers {outbox.standard_headers(env)} != {case['headers']}")
+        if outbox.serialize(env).decode("utf-8") != case["payload"]:
+            fail(f"vector {case['name']}: payload bytes differ from the Rust writer's")
+        if outbox.key_shard(case["partition_key"]) != case["key_shard"]:
+            fail(f"vector {case['name']}: key shard")
+        checked += 1
+
+    # Partition keys: the Rust contract's, for every example. Keys computed by a Rust function
+    # need the service's Python counterpart; without one the writer refuses the event.
+    def fnv64(text: str) -> int:
+        h = 0xCBF29CE484222325
+        for byte in text.encode("utf-8"):
+            h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+        return h
+
+    functions = {
+        "LLM_USAGE_ANALYTICS": lambda d: f"{d['period_start']}/{d['period_end']}",
+        "IDENTITY_LOGIN_FAILED": lambda d: f"email-{fnv64(d['email'].strip().lower()):016x}",
+    }
+    keys = 0
+    for path, example in examples(generated):
+        member = contracts.ProcessingEvent[example["member"]]
+        env = contracts.EventEnvelope.model_validate(example["envelope"])
+        if contracts.KEYS[member].endswith("(&event)"):
+            try:
+                outbox.prepare(env)
+                fail(f"{path.name}: a key computed by a Rust function was guessed")
+            except outbox.KeyUnavailable:
+                pass
+            if example["member"] not in functions:
+                fail(f"{path.name}: no Python key function in this check")
+                continue
+            outbox.key_functions[member] = functions[example["member"]]
+        try:
+            row = outbox.prepare(env)
+        except outbox.OutboxError as err:
+            fail(f"{path.name}: the writer refuses the example: {err}")
+            continue
+        if row.partition_key != example["partition_key"]:
+            fail(f"{path.name}: partition key {row.partition_key!r}, the Rust contract says {example['partition_key']!r}")
+        if row.key_shard != outbox.key_shard(example["partition_key"]) or row.topic != example["topic"]:
+            fail(f"{path.name}: shard or topic")
+        if json.loads(row.payload)["data"] != example["envelope"]["data"]:
+            fail(f"{path.name}: the stored payload's data differs from the example")
+        keys += 1
+    outbox.key_functions.clear()
+
+    # Refused before any SQL: invalid payload, unknown event type, NaN, nesting, size, NUL.
+    topic = "huleedu.assessment.result.published.v1"
+    good = load(generated / "examples" / f"{topic}.json")["envelope"]
+    refusals = []
+    broken = copy.deepcopy(good)
+    broken["data"]["essay_results"][0]["rank"] = 0
+    refusals.append(("invalid", broken, outbox.InvalidEvent))
+    unknown = copy.deepcopy(good)
+    unknown["event_type"] = "no.such.event.v1"
+    refusals.append(("unknown event_type", unknown, outbox.UnknownEvent))
+    nan = copy.deepcopy(good)
+    nan["data"]["essay_results"][0]["normalized_score"] = float("nan")
+    refusals.append(("NaN", nan, outbox.InvalidEvent))
+    deep = copy.deepcopy(good)
+    nested: dict = {}
+    deep["metadata"] = {"deep": nested}
+    for _ in range(120):
+        nested["x"] = {}
+        nested = nested["x"]
+    refusals.append(("nesting", deep, outbox.EventRefused))
+    large = copy.deepcopy(good)
+    large["metadata"] = {"padding": "x" * outbox.MAX_RECORD_BYTES}
+    refusals.append(("size", large, outbox.PayloadTooLarge))
+    nul = copy.deepcopy(good)
+    nul["source_service"] = "svc\0"
+    refusals.append(("NUL", nul, outbox.NulCharacter))
+    for name, envelope, expected in refusals:
+        try:
+            outbox.prepare(envelope)
+            fail(f"outbox writer accepted the {name} case")
+        except expected as err:
+            if "@" in str(err):
+                fail(f"{name}: the error repeats a payload value: {err}")
+        except Exception as err:  # noqa: BLE001
+            fail(f"{name}: expected {expected.__name__}, got {type(err).__name__}: {err}")
+    return checked, keys
+
+
 def main() -> int:
     generated, avro_dir = Path(sys.argv[1]), Path(sys.argv[2])
     validators = check_schemas(generated)
@@ -273,6 +374,8 @@ def main() -> int:
     if non_finite == 0:
         fail("no number field found to try NaN and infinities on")
     print(f"pydantic: {non_finite} NaN/infinity values refused in number fields")
+    vectors, keys = check_outbox_writer(generated)
+    print(f"outbox writer: {vectors} shared vectors match the Rust writer; {keys} example partition keys match the Rust contract's; 6 kinds of bad event refused")
     print(f"fastavro: {check_avro(generated, avro_dir)} Avro datums decode to their JSON example")
     for message in failures:
         print(f"FAIL {message}", file=sys.stderr)

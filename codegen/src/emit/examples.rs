@@ -1,5 +1,6 @@
 //! One valid example envelope per event: `examples/<topic>.json`, holding
-//! `{"$comment", "member", "topic", "envelope"}`. The payload is the model's example (a Rust value,
+//! `{"$comment", "member", "topic", "partition_key", "envelope"}` (the key the Rust contract computes
+//! for it, which writers in other languages check theirs against). The payload is the model's example (a Rust value,
 //! see [`crate::example`]); the envelope around it is deterministic (ids are UUID v5 of the event
 //! name, the timestamp is fixed), so the files are the same on every run.
 
@@ -53,6 +54,7 @@ pub fn emit(model: &CatalogModel) -> Vec<GeneratedFile> {
                 &json!({
                     "member": event.member,
                     "topic": event.topic,
+                    "partition_key": event.example_key,
                     "envelope": envelope(event),
                 }),
             )

@@ -14,6 +14,7 @@ use crate::types::{Bounds, Class, Enum, Field, Ty, TypeModel};
 const MODELS: &str = include_str!("../../templates/python/models.py.tera");
 const EVENTS: &str = include_str!("../../templates/python/events.py.tera");
 const INIT: &str = include_str!("../../templates/python/__init__.py.tera");
+const OUTBOX: &str = include_str!("../../templates/python/outbox.py.tera");
 const PYPROJECT: &str = include_str!("../../templates/python/pyproject.toml.tera");
 
 const KEYWORDS: &[&str] = &[
@@ -371,6 +372,7 @@ pub fn emit(model: &CatalogModel, types: &TypeModel) -> Result<Vec<GeneratedFile
         render(&format!("python/{package}/__init__.py"), INIT, &context)?,
         render(&format!("python/{package}/models.py"), MODELS, &context)?,
         render(&format!("python/{package}/events.py"), EVENTS, &context)?,
+        render(&format!("python/{package}/outbox.py"), OUTBOX, &context)?,
         // PEP 561 marker: type checkers read only whether it says `partial`.
         GeneratedFile {
             path: format!("python/{package}/py.typed").into(),

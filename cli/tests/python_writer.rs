@@ -1,0 +1,332 @@
+//! A Python service with nothing but the generated package and the `tidings` binary: it writes
+//! events through `outbox.enqueue` (SQLAlchemy async sessions and asyncpg; commits, rollbacks,
+//! batches, refused events), `tidings relay run` publishes them as a separate process, and both
+//! tidings' Rust `EventConsumer` and plain aiokafka read every committed event once, with the key
+//! and headers a Rust writer would have given it, and nothing else.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use huleedu_contracts::{
+    AssessmentResultV1, ProcessingEvent, ProcessingEventPayload, SpellcheckPhaseCompletedV1,
+};
+use sqlx::PgConnection;
+use tidings::consumer::{EventConsumer, Handler, HandlerError, Inbox, Received};
+use tidings::{Event, StandardHeaders};
+use tidings_tests::{TestKafka, TestPostgres};
+use tokio::sync::Notify;
+
+const PACKAGES: &[&str] = &[
+    "sqlalchemy[asyncio]==2.1.9",
+    "asyncpg==0.32.0",
+    "aiokafka==0.14.0",
+];
+const PARTITIONS: i32 = 3;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+fn run(command: &mut Command) {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A virtual environment with the generated package (installed from a copy, as a user would)
+/// and the packages a Python service has: SQLAlchemy, asyncpg, aiokafka without extras.
+fn python_service() -> PathBuf {
+    let work = root().join("target/python-writer");
+    let venv = work.join("venv");
+    let marker = venv.join(PACKAGES.join(" ").replace(['=', ' ', '[', ']'], "_"));
+    if !marker.exists() {
+        let _ = std::fs::remove_dir_all(&venv);
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+        run(Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .args(PACKAGES));
+        std::fs::write(&marker, "").unwrap();
+    }
+    let package = work.join("package");
+    let _ = std::fs::remove_dir_all(&package);
+    copy_dir(&root().join("generated/python"), &package);
+    run(Command::new(venv.join("bin/pip"))
+        .args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--force-reinstall",
+        ])
+        .arg(&package));
+    venv.join("bin/python")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One delivery to the Rust consumer: event id, topic, key, the headers Rust computes for it.
+type Delivery = (String, String, String, Vec<(String, String)>);
+/// What the Rust consumer handled.
+type Seen = Arc<Mutex<Vec<Delivery>>>;
+
+struct Record {
+    seen: Seen,
+    expected: usize,
+    done: Arc<Notify>,
+}
+
+impl Handler<ProcessingEventPayload> for Record {
+    async fn handle(
+        &self,
+        event: &Received<ProcessingEventPayload>,
+        _tx: &mut PgConnection,
+    ) -> Result<(), HandlerError> {
+        let headers = StandardHeaders::from_envelope(&event.envelope)
+            .to_pairs()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        let key = event.envelope.data.partition_key().as_str().to_owned();
+        assert_eq!(
+            event.key.as_deref(),
+            Some(key.as_str()),
+            "the record key is the Rust contract's key"
+        );
+        assert!(event.header_check.is_clean(), "{:?}", event.header_check);
+        let mut seen = self.seen.lock().unwrap();
+        seen.push((
+            event.envelope.event_id.to_string(),
+            event.topic.clone(),
+            key,
+            headers,
+        ));
+        if seen.len() >= self.expected {
+            self.done.notify_one();
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_written_in_python_reach_rust_and_aiokafka_consumers_once() {
+    let python = python_service();
+    let db = TestPostgres::database().await;
+    let kafka = TestKafka::start();
+    let topics = [AssessmentResultV1::TOPIC, SpellcheckPhaseCompletedV1::TOPIC];
+    for topic in topics {
+        kafka.create_topic(topic, PARTITIONS).await;
+        kafka.create_topic(&format!("{topic}.dlq"), 1).await;
+    }
+    let tidings = env!("CARGO_BIN_EXE_tidings");
+    run(Command::new(tidings)
+        .args(["relay", "migrate", "--log-format", "text", "--database-url"])
+        .arg(&db.url));
+
+    // The Python service writes.
+    let output = Command::new(&python)
+        .arg(root().join("tests/cross-language/write_outbox.py"))
+        .arg(&db.url)
+        .arg(root().join("generated"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "write_outbox.py: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let written: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let committed: Vec<(String, String, String)> = written["committed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["event_id"].as_str().unwrap().to_owned(),
+                c["topic"].as_str().unwrap().to_owned(),
+                c["key"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let never: HashSet<String> = written["never"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(committed.len(), 31);
+    assert_eq!(never.len(), 10);
+
+    // The relay, as its own process.
+    let port = free_port();
+    let relay: Child = Command::new(tidings)
+        .args([
+            "relay",
+            "run",
+            "--environment",
+            "testing",
+            "--log-format",
+            "text",
+        ])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .env("TIDINGS_DATABASE_URL", &db.url)
+        .env("TIDINGS_BOOTSTRAP_SERVERS", kafka.bootstrap_servers())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    // tidings' Rust consumer.
+    Inbox::default().migrate(&db.pool).await.unwrap();
+    let seen: Seen = Arc::default();
+    let handler = Record {
+        seen: seen.clone(),
+        expected: committed.len(),
+        done: Arc::new(Notify::new()),
+    };
+    let done = handler.done.clone();
+    let consumer = EventConsumer::<ProcessingEventPayload>::builder(
+        kafka.bootstrap_servers(),
+        "python-writer-e2e",
+        db.pool.clone(),
+    )
+    .events(&[
+        ProcessingEvent::AssessmentResultPublished,
+        ProcessingEvent::SpellcheckPhaseCompleted,
+    ])
+    .build()
+    .unwrap();
+    let stats = tokio::time::timeout(
+        Duration::from_secs(90),
+        consumer.run(&handler, async move {
+            done.notified().await;
+            // Anything published twice or unexpectedly would arrive in this second.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }),
+    )
+    .await
+    .expect("the Rust consumer received every committed event")
+    .unwrap();
+    assert_eq!(stats.dead_lettered, 0, "{stats:?}");
+
+    let seen = seen.lock().unwrap().clone();
+    let by_id: HashMap<&str, &Delivery> = seen.iter().map(|s| (s.0.as_str(), s)).collect();
+    assert_eq!(by_id.len(), seen.len(), "no event handled twice");
+    assert_eq!(seen.len(), committed.len());
+    for (event_id, topic, key) in &committed {
+        let (_, seen_topic, seen_key, _) = by_id
+            .get(event_id.as_str())
+            .unwrap_or_else(|| panic!("{event_id} was committed but not received"));
+        assert_eq!((seen_topic, seen_key), (topic, key), "{event_id}");
+    }
+    assert!(seen.iter().all(|s| !never.contains(&s.0)));
+
+    // Per key, the Rust consumer saw the Python writer's order.
+    let mut order: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    let position: HashMap<&str, usize> = committed
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.0.as_str(), i))
+        .collect();
+    for s in &seen {
+        order
+            .entry((s.1.as_str(), s.2.as_str()))
+            .or_default()
+            .push(position[s.0.as_str()]);
+    }
+    for (key, positions) in &order {
+        let mut sorted = positions.clone();
+        sorted.sort();
+        assert_eq!(positions, &sorted, "{key:?} in enqueue order");
+    }
+
+    // Plain aiokafka: every committed event once, with the key and headers Rust computes.
+    let output = Command::new(&python)
+        .arg(root().join("tests/cross-language/read_records.py"))
+        .args(["aiokafka", kafka.bootstrap_servers()])
+        .arg(committed.len().to_string())
+        .arg("30")
+        .args(topics)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "aiokafka: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(records.len(), committed.len());
+    let mut read = HashSet::new();
+    for record in &records {
+        let envelope: serde_json::Value =
+            serde_json::from_str(record["value"].as_str().unwrap()).unwrap();
+        let id = envelope["event_id"].as_str().unwrap().to_owned();
+        let (_, _, key, headers) = by_id[id.as_str()];
+        assert_eq!(record["key"].as_str(), Some(key.as_str()));
+        let sent: Vec<(String, String)> = record["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h[0].as_str().unwrap().to_owned(),
+                    h[1].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(&sent, headers, "headers as the Rust writer sets them");
+        let partition = record["partition"].as_i64().unwrap() as i32;
+        assert_eq!(
+            partition,
+            tidings_tests::kafka::murmur2_partition(key.as_bytes(), PARTITIONS),
+            "murmur2 partition of the key"
+        );
+        assert!(read.insert(id), "aiokafka read an event twice");
+    }
+
+    let stop = Command::new("kill")
+        .args(["-TERM", &relay.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stop.success());
+    let output = relay.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!(
+        "python writer → tidings relay → Rust consumer and aiokafka: {} committed events read once by each, {} rolled back or refused never published",
+        committed.len(),
+        never.len()
+    );
+}
