@@ -43,8 +43,14 @@ fn run(command: &mut Command) {
 }
 
 /// A virtual environment with the generated package (installed from a copy, as a user would)
-/// and the packages a Python service has: SQLAlchemy, asyncpg, aiokafka without extras.
+/// and the packages a Python service has: SQLAlchemy, asyncpg, aiokafka without extras. Made
+/// once per test process (the tests of this file share it).
 fn python_service() -> PathBuf {
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON.get_or_init(make_python_service).clone()
+}
+
+fn make_python_service() -> PathBuf {
     let work = root().join("target/python-writer");
     let venv = work.join("venv");
     let marker = venv.join(PACKAGES.join(" ").replace(['=', ' ', '[', ']'], "_"));
@@ -328,5 +334,192 @@ async fn events_written_in_python_reach_rust_and_aiokafka_consumers_once() {
         "python writer → tidings relay → Rust consumer and aiokafka: {} committed events read once by each, {} rolled back or refused never published",
         committed.len(),
         never.len()
+    );
+}
+
+/// docs/MIGRATING.md step 4: the rows still pending in a HuleEdu `event_outbox` (facts §2) move
+/// into the tidings table in one transaction, in order, with their own event ids; given-up rows
+/// arrive dead; rows that no longer pass their contract stay, reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_rows_of_an_old_outbox_move_to_the_tidings_table_in_order() {
+    let python = python_service();
+    let db = TestPostgres::database().await;
+    run(Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(["relay", "migrate", "--log-format", "text", "--database-url"])
+        .arg(&db.url));
+    sqlx::raw_sql(
+        "CREATE TABLE event_outbox (
+            id UUID PRIMARY KEY, aggregate_id VARCHAR(255) NOT NULL, aggregate_type VARCHAR(100) NOT NULL,
+            event_type VARCHAR(255) NOT NULL, event_data JSON NOT NULL, event_key VARCHAR(255),
+            topic VARCHAR(255) NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            published_at TIMESTAMPTZ, retry_count INTEGER NOT NULL DEFAULT 0, last_error TEXT)",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+
+    let reference = root().join("../shared/reference/huleedu/examples/envelopes");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&reference)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    // (event id, expected outcome) in created_at order.
+    let mut expected: Vec<(uuid::Uuid, &str)> = Vec::new();
+    for (i, path) in files.iter().enumerate() {
+        let member = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let event = <ProcessingEvent as tidings::Catalogue>::from_member(&member).unwrap();
+        let topic = tidings::Catalogue::descriptor(event).topic;
+        let mut envelope: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        if i % 5 == 0 {
+            // HuleEdu's CJ service writes the dotted member value as event_type (facts §6).
+            envelope["event_type"] = serde_json::json!(tidings::Catalogue::as_str(event));
+        }
+        let (published, retries, outcome) = match i % 16 {
+            3 => (true, 0, "already published"),
+            7 => (false, 5, "dead"),
+            11 => {
+                envelope["data"] = serde_json::json!({"not": "this event"});
+                (false, 0, "left")
+            }
+            _ => (false, 0, "pending"),
+        };
+        let mut stored = envelope.clone();
+        stored["topic"] = serde_json::json!(topic);
+        let id: uuid::Uuid = envelope["event_id"].as_str().unwrap().parse().unwrap();
+        sqlx::query(
+            "INSERT INTO event_outbox (id, aggregate_id, aggregate_type, event_type, event_data, event_key, topic, created_at, published_at, retry_count, last_error) \
+             VALUES ($1, $2, 'batch', $3, $4, $5, $6, now() - make_interval(secs => $7), CASE WHEN $8 THEN now() END, $9, CASE WHEN $9 > 0 THEN 'Failed to publish event to Kafka: timeout' END)",
+        )
+        .bind(uuid::Uuid::new_v4())
+        .bind(format!("aggregate-{i}"))
+        .bind(envelope["event_type"].as_str().unwrap())
+        .bind(sqlx::types::Json(&stored))
+        .bind((i % 3 == 0).then(|| format!("explicit-key-{i}")))
+        .bind(topic)
+        .bind(1000.0 - i as f64)
+        .bind(published)
+        .bind(retries)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        expected.push((id, outcome));
+    }
+    // A row for a topic outside the catalogue stays too.
+    sqlx::query(
+        "INSERT INTO event_outbox (id, aggregate_id, aggregate_type, event_type, event_data, topic) \
+         VALUES ($1, 'x', 'x', 'TokenRevokedV1', '{}', 'huleedu.identity.token.revoked.v1')",
+    )
+    .bind(uuid::Uuid::new_v4())
+    .execute(&db.pool)
+    .await
+    .unwrap();
+
+    let script = root().join("docs/migrate/move_pending.py");
+    let move_pending = |extra: &[&str]| {
+        Command::new(&python)
+            .arg(&script)
+            .args(["--database-url", &db.url, "--package", "huleedu_contracts"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let count = |moved: Vec<(uuid::Uuid, &str)>, outcome: &str| {
+        moved.iter().filter(|(_, o)| *o == outcome).count()
+    };
+    let pending = count(expected.clone(), "pending");
+    let dead = count(expected.clone(), "dead");
+    let left = count(expected.clone(), "left") + 1;
+
+    let dry = move_pending(&["--dry-run"]);
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        stdout.contains(&format!("would move {} pending rows", pending + dead)),
+        "{stdout}{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM tidings_outbox")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "a dry run changes nothing");
+
+    let moved = move_pending(&[]);
+    let stdout = String::from_utf8_lossy(&moved.stdout);
+    let stderr = String::from_utf8_lossy(&moved.stderr);
+    assert_eq!(moved.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "moved {} pending rows from public.event_outbox to public.tidings_outbox ({dead} of them dead: the old relay had given up); {left} left",
+            pending + dead
+        )),
+        "{stdout}"
+    );
+    assert_eq!(stderr.lines().count(), left, "{stderr}");
+
+    let rows: Vec<(uuid::Uuid, String, String, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT event_id, state, topic, partition_key, payload FROM tidings_outbox ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let in_order: Vec<(uuid::Uuid, &str)> = expected
+        .iter()
+        .filter(|(_, o)| *o == "pending" || *o == "dead")
+        .copied()
+        .collect();
+    assert_eq!(rows.len(), in_order.len());
+    for ((event_id, state, topic, key, payload), (expected_id, outcome)) in
+        rows.iter().zip(&in_order)
+    {
+        assert_eq!(
+            event_id, expected_id,
+            "the producer's event id, in created_at order"
+        );
+        assert_eq!(
+            state,
+            if *outcome == "dead" {
+                "dead"
+            } else {
+                "pending"
+            }
+        );
+        // What the Rust consumer would decode: the member's typed payload, valid, same key.
+        let envelope: tidings::EventEnvelope<serde_json::Value> =
+            serde_json::from_slice(payload).unwrap();
+        let member = <ProcessingEvent as tidings::Catalogue>::from_topic(topic).unwrap();
+        let typed = <ProcessingEventPayload as tidings::CataloguePayload>::decode(
+            member,
+            envelope.data.clone(),
+        )
+        .unwrap();
+        tidings::CataloguePayload::validate(&typed).unwrap();
+        if !key.starts_with("explicit-key-") {
+            assert_eq!(
+                key,
+                tidings::CataloguePayload::partition_key(&typed).as_str(),
+                "{topic}"
+            );
+        }
+    }
+    let (still,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM event_outbox WHERE published_at IS NULL")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        still as usize, left,
+        "only the rows that could not move stay pending"
+    );
+
+    let again = move_pending(&[]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("moved 0 pending rows"),
+        "a second run moves nothing"
+    );
+    println!(
+        "old outbox: {} rows moved in order ({dead} dead), {left} left and reported",
+        pending + dead
     );
 }

@@ -299,7 +299,7 @@ def prepare(
             env = EventEnvelope.model_validate(env)
         member = _event_of(env, event)
         topic = TOPICS[member]
-        data = PAYLOADS[member].model_validate(env.data).model_dump(mode="json", by_alias=True)
+        data = _dump(PAYLOADS[member].model_validate(env.data))
     except pydantic.ValidationError as err:
         raise InvalidEvent(topic, [f"{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]) from None
     key = partition_key if partition_key is not None else _partition_key(member, data)
@@ -316,6 +316,26 @@ def prepare(
     if size > max_record_bytes:
         raise PayloadTooLarge(topic, size, max_record_bytes)
     return Row(env.event_id, env.event_type, topic, key, key_shard(key), headers, payload)
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    """The payload's JSON form, without the `None` of fields the producer did not set: the Rust
+    type then applies its own default (an empty map, say) where a `null` would be refused."""
+    full = model.model_dump(mode="json", by_alias=True)
+    given = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return _without_unset_none(full, given)
+
+
+def _without_unset_none(full: Any, given: Any) -> Any:
+    if isinstance(full, dict) and isinstance(given, dict):
+        return {
+            key: _without_unset_none(value, given[key]) if key in given else value
+            for key, value in full.items()
+            if key in given or value is not None
+        }
+    if isinstance(full, list) and isinstance(given, list) and len(full) == len(given):
+        return [_without_unset_none(a, b) for a, b in zip(full, given)]
+    return full
 
 
 def _partition_key(member: ProcessingEvent, data: Mapping[str, Any]) -> str:
