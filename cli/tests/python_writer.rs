@@ -5,7 +5,7 @@
 //! and headers a Rust writer would have given it, and nothing else.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -27,10 +27,7 @@ const PACKAGES: &[&str] = &[
 const PARTITIONS: i32 = 3;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
+    tidings_tests::python::workspace_root()
 }
 
 fn run(command: &mut Command) {
@@ -47,46 +44,15 @@ fn run(command: &mut Command) {
 /// once per test process (the tests of this file share it).
 fn python_service() -> PathBuf {
     static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    PYTHON.get_or_init(make_python_service).clone()
-}
-
-fn make_python_service() -> PathBuf {
-    let work = root().join("target/python-writer");
-    let venv = work.join("venv");
-    let marker = venv.join(PACKAGES.join(" ").replace(['=', ' ', '[', ']'], "_"));
-    if !marker.exists() {
-        let _ = std::fs::remove_dir_all(&venv);
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
-        run(Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check"])
-            .args(PACKAGES));
-        std::fs::write(&marker, "").unwrap();
-    }
-    let package = work.join("package");
-    let _ = std::fs::remove_dir_all(&package);
-    copy_dir(&root().join("generated/python"), &package);
-    run(Command::new(venv.join("bin/pip"))
-        .args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--force-reinstall",
-        ])
-        .arg(&package));
-    venv.join("bin/python")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
+    PYTHON
+        .get_or_init(|| {
+            // pydantic and email-validator, the package's own dependencies, come with it.
+            let mut packages = PACKAGES.to_vec();
+            packages.extend(["pydantic>=2.6,<3", "email-validator>=2"]);
+            tidings_tests::python::environment("python-writer", &packages, true)
+                .unwrap_or_else(|err| panic!("{err}"))
+        })
+        .clone()
 }
 
 fn free_port() -> u16 {

@@ -57,7 +57,8 @@ pub struct Report {
 pub struct BenchOptions {
     /// Pending rows for the relay phase (default 100,000).
     pub relay_rows: usize,
-    /// Run only these phases (`validation`, `enqueue`, `relay`, `latency`, `check-schemas`);
+    /// Run only these phases (`validation`, `enqueue`, `relay`, `latency`, `python`,
+    /// `check-schemas`);
     /// empty runs all.
     pub only: Vec<String>,
 }
@@ -122,7 +123,7 @@ pub async fn run(options: BenchOptions) -> Result<Report, BenchError> {
     if wanted("validation") {
         rows.extend(validation_vs_serialization());
     }
-    if wanted("enqueue") || wanted("relay") || wanted("latency") {
+    if wanted("enqueue") || wanted("relay") || wanted("latency") || wanted("python") {
         progress("starting Postgres and Kafka");
         let db = TestPostgres::database().await;
         let kafka = TestKafka::start();
@@ -137,6 +138,9 @@ pub async fn run(options: BenchOptions) -> Result<Report, BenchError> {
         }
         if wanted("latency") {
             rows.extend(latency(&db.pool, &kafka).await?);
+        }
+        if wanted("python") {
+            rows.extend(python_writer(&db).await?);
         }
     }
     if wanted("check-schemas") {
@@ -317,6 +321,65 @@ fn validation_vs_serialization() -> Vec<Row> {
             "µs",
         ),
     ]
+}
+
+/// The generated Python writer (`outbox.enqueue`, SQLAlchemy async) against a plain SQLAlchemy
+/// INSERT of the same row, one event per transaction, in a Python process of its own.
+async fn python_writer(db: &crate::TestDatabase) -> Result<Vec<Row>, BenchError> {
+    progress("Python writer vs plain SQLAlchemy INSERT (installing the packages the first time)");
+    const EVENTS: usize = 4_000;
+    let python = crate::python::environment(
+        "python-bench",
+        &[
+            "sqlalchemy[asyncio]==2.1.9",
+            "asyncpg==0.32.0",
+            "pydantic>=2.6,<3",
+            "email-validator>=2",
+        ],
+        true,
+    )
+    .map_err(BenchError)?;
+    Outbox::builder()
+        .build()
+        .map_err(fail("outbox"))?
+        .migrate(&db.pool)
+        .await
+        .map_err(fail("migrate"))?;
+    let root = crate::python::workspace_root();
+    let output = std::process::Command::new(python)
+        .arg(root.join("tests/cross-language/bench_python_writer.py"))
+        .arg(&db.url)
+        .arg(root.join("generated"))
+        .arg(EVENTS.to_string())
+        .output()
+        .map_err(fail("python"))?;
+    if !output.status.success() {
+        return Err(BenchError(format!(
+            "bench_python_writer.py failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    let figures: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(fail("python output"))?;
+    let figure = |name: &str| figures[name].as_f64().unwrap_or(f64::NAN);
+    let ratio = figure("ratio");
+    Ok(vec![
+        row(
+            &format!("Python outbox.enqueue, one event per transaction ({EVENTS} events)"),
+            figure("writer_us"),
+            "µs/event",
+        ),
+        row(
+            "plain SQLAlchemy INSERT of the same row, one per transaction",
+            figure("plain_us"),
+            "µs/event",
+        ),
+        with_target(
+            row("Python enqueue / plain INSERT", ratio, "×"),
+            "≤ 1.5×",
+            ratio <= 1.5,
+        ),
+    ])
 }
 
 async fn enqueue_cost(pool: &PgPool) -> Result<Vec<Row>, BenchError> {

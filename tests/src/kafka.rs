@@ -98,7 +98,7 @@ impl TestKafka {
     }
 
     /// tansu on a free port with memory storage. The binary is `TANSU_BIN`, else `tansu` on
-    /// `PATH` (`cargo install tansu --version 0.6.0 --locked --features dynostore`: memory
+    /// `PATH` (`cargo install tansu --version 0.6.0 --locked --features dynostore,libsql`: memory
     /// storage needs that feature). A watchdog stops it should this
     /// process die without dropping it.
     fn start_tansu() -> Result<Self, String> {
@@ -118,7 +118,7 @@ impl TestKafka {
             .stderr(log)
             .spawn()
             .map_err(|err| {
-                format!("cannot start tansu (`{binary}`): {err}; install it with `cargo install tansu --version 0.6.0 --locked --features dynostore` or set TANSU_BIN")
+                format!("cannot start tansu (`{binary}`): {err}; install it with `cargo install tansu --version 0.6.0 --locked --features dynostore,libsql` or set TANSU_BIN")
             })?;
         let watchdog = format!(
             "while kill -0 {parent} 2>/dev/null && kill -0 {child} 2>/dev/null; do sleep 1; done; kill {child} 2>/dev/null",

@@ -11,6 +11,7 @@ pub mod bench;
 pub mod demo;
 pub mod kafka;
 pub mod postgres;
+pub mod python;
 pub mod secure;
 
 pub use kafka::{Broker, TestKafka};

@@ -128,7 +128,8 @@ impl SecureBroker {
         };
         broker.certificates()?;
 
-        let storage = format!("sqlite://{}", dir.join("tansu.db").display());
+        // tansu reads the SQLite path relative to its working directory.
+        let storage = "sqlite://tansu.db".to_owned();
         let listener = format!("tcp://127.0.0.1:{private}");
         let advertised = format!("tcp://127.0.0.1:{port}");
         let start = |broker: &mut Self, authentication: bool| -> Result<(), String> {
@@ -139,6 +140,7 @@ impl SecureBroker {
             });
             let mut command = Command::new(&tansu);
             command
+                .current_dir(&dir)
                 .args(["broker", "--listener-url", &listener])
                 .args(["--advertised-listener-url", &advertised])
                 .args(["--storage-engine", &storage]);

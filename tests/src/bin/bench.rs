@@ -14,7 +14,7 @@ struct Args {
     /// Pending rows for the relay phase.
     #[arg(long, default_value_t = 100_000)]
     relay_rows: usize,
-    /// Run only these phases: validation, enqueue, relay, latency, check-schemas (repeatable).
+    /// Run only these phases: validation, enqueue, relay, latency, python, check-schemas (repeatable).
     #[arg(long)]
     only: Vec<String>,
 }
