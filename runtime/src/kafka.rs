@@ -1,6 +1,12 @@
 //! Kafka glue (feature `kafka`): the standard headers on rdkafka records, and producer settings.
 
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
 use rdkafka::ClientConfig;
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, Headers, OwnedHeaders};
 
 use crate::headers::{HeaderError, StandardHeaders};
@@ -62,6 +68,69 @@ pub fn producer_config(bootstrap_servers: &str, message_timeout_ms: u64) -> Clie
         // by default), so the relay reports the missing topic within seconds.
         .set("topic.metadata.propagation.max.ms", "2000");
     config
+}
+
+/// A client context for tidings' producers (the relay's, the consumer's dead-letter producer):
+/// librdkafka's client-level errors (authentication refused, TLS handshake failed, every broker
+/// down) go to the log and `kafka_client_errors_total{client}` instead of nowhere, and the last
+/// one is kept, so that a record that times out can say why.
+#[derive(Debug, Clone)]
+pub struct ReportingContext {
+    client: &'static str,
+    last_error: Arc<Mutex<Option<(Instant, String)>>>,
+}
+
+impl ReportingContext {
+    /// A context for the client named `client` in logs and metrics (`relay`, `dead_letter`).
+    pub fn new(client: &'static str) -> Self {
+        Self {
+            client,
+            last_error: Arc::default(),
+        }
+    }
+
+    /// The last client error and when it happened.
+    pub fn last_error(&self) -> Option<(Instant, String)> {
+        self.last_error
+            .lock()
+            .map(|last| last.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl ClientContext for ReportingContext {
+    fn log(&self, level: RDKafkaLogLevel, facility: &str, message: &str) {
+        use RDKafkaLogLevel as L;
+        let client = self.client;
+        match level {
+            L::Emerg | L::Alert | L::Critical | L::Error => {
+                tracing::error!(client, facility, "librdkafka: {message}")
+            }
+            L::Warning => tracing::warn!(client, facility, "librdkafka: {message}"),
+            L::Notice | L::Info => tracing::info!(client, facility, "librdkafka: {message}"),
+            L::Debug => tracing::debug!(client, facility, "librdkafka: {message}"),
+        }
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        metrics::counter!(crate::metrics::KAFKA_CLIENT_ERRORS_TOTAL, "client" => self.client)
+            .increment(1);
+        tracing::error!(client = self.client, error = %error, reason, "Kafka client error");
+        if let Ok(mut last) = self.last_error.lock() {
+            // "All brokers down" follows the cause (a refused login, a failed handshake); keep
+            // the cause when it is recent.
+            let consequence = matches!(
+                error.rdkafka_error_code(),
+                Some(rdkafka::types::RDKafkaErrorCode::AllBrokersDown)
+            );
+            let recent_cause = last
+                .as_ref()
+                .is_some_and(|(at, _)| at.elapsed() < std::time::Duration::from_secs(60));
+            if !(consequence && recent_cause) {
+                *last = Some((Instant::now(), format!("{error}: {reason}")));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -35,6 +35,9 @@ pub const KAFKA_EVENT_HEADERS_INVALID_TOTAL: &str = "kafka_event_headers_invalid
 /// Counter: errors the Kafka consumer reported (broker connection, decompression, …), labelled
 /// `consumer_group`; the error is in the log.
 pub const KAFKA_CONSUMER_ERRORS_TOTAL: &str = "kafka_consumer_errors_total";
+/// Counter: client-level errors of tidings' producers (authentication refused, TLS handshake
+/// failed, all brokers down), labelled `client` (`relay`, `dead_letter`); each is logged.
+pub const KAFKA_CLIENT_ERRORS_TOTAL: &str = "kafka_client_errors_total";
 /// Counter: poison records that could not be written to their dead-letter topic even without
 /// their original headers (too large for it), labelled `consumer_group`. Each is logged with its
 /// topic, partition and offset.

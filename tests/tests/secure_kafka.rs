@@ -195,7 +195,8 @@ async fn relay_consumer_and_dead_letters_over_tls_with_scram() {
     publish_consume_and_dead_letter(Security::SaslSsl).await;
 }
 
-/// A wrong password publishes nothing: the row stays pending, its last error says why.
+/// A wrong password publishes nothing: the row stays pending, and its last error carries the
+/// client's own error (authentication refused), not only the timeout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_scram_password_publishes_nothing() {
     let Some(broker) = broker(Security::SaslSsl) else {
@@ -236,5 +237,10 @@ async fn a_wrong_scram_password_publishes_nothing() {
             .await
             .unwrap();
     assert_ne!(state, "published");
+    let error = error.unwrap_or_default();
+    assert!(
+        error.contains("last client error") && error.to_lowercase().contains("authentication"),
+        "the row's last error says the broker refused the login: {error}"
+    );
     println!("wrong password: state {state}, last error {error:?}");
 }

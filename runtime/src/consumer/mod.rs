@@ -51,6 +51,8 @@ use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{BorrowedMessage, Header, Headers, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
+
+use crate::kafka::ReportingContext;
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 
@@ -267,7 +269,8 @@ impl<P: CataloguePayload> ConsumerBuilder<P> {
         for (key, value) in self.overrides.iter().chain(&self.dead_letter_overrides) {
             producer.set(key, value);
         }
-        let dead_letters: FutureProducer = producer.create()?;
+        let dead_letters: FutureProducer<ReportingContext> =
+            producer.create_with_context(ReportingContext::new("dead_letter"))?;
         Ok(EventConsumer {
             consumer,
             dead_letters,
@@ -286,7 +289,7 @@ impl<P: CataloguePayload> ConsumerBuilder<P> {
 /// Consumes catalogue events exactly once into Postgres; see the module docs.
 pub struct EventConsumer<P: CataloguePayload> {
     consumer: StreamConsumer,
-    dead_letters: FutureProducer,
+    dead_letters: FutureProducer<ReportingContext>,
     pool: PgPool,
     group: String,
     inbox: Inbox,

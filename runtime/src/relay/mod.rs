@@ -43,7 +43,7 @@ use sqlx::{AssertSqlSafe, PgPool, SqlSafeStr, SqlStr};
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::kafka::{producer_config, to_kafka_headers};
+use crate::kafka::{ReportingContext, producer_config, to_kafka_headers};
 use crate::metrics as names;
 use crate::outbox::{Enqueued, Outbox};
 
@@ -333,13 +333,17 @@ impl RelayBuilder {
         for (key, value) in &self.config.producer_overrides {
             producer_settings.set(key, value);
         }
-        let producer: FutureProducer = producer_settings.create().map_err(RelayError::Producer)?;
+        let client = ReportingContext::new("relay");
+        let producer: FutureProducer<ReportingContext> = producer_settings
+            .create_with_context(client.clone())
+            .map_err(RelayError::Producer)?;
         let statements = Statements::new(&self.outbox, self.config.after_ack);
         Ok(Relay {
             outbox: self.outbox,
             pool: self.pool,
             config: self.config,
             producer,
+            client,
             statements,
             live: Arc::default(),
         })
@@ -351,7 +355,9 @@ pub struct Relay {
     outbox: Outbox,
     pool: PgPool,
     config: RelayConfig,
-    producer: FutureProducer,
+    producer: FutureProducer<ReportingContext>,
+    /// Shares the producer's context: its last client error.
+    client: ReportingContext,
     statements: Statements,
     live: Arc<LiveStats>,
 }
@@ -964,6 +970,12 @@ impl Relay {
                     "topic `{}` does not exist on the cluster; create it (or fix the contract's topic), then replay. {}",
                     row.topic, failure.error
                 );
+            } else if let Some((at, client_error)) = self.client.last_error()
+                && at.elapsed() <= self.config.message_timeout + Duration::from_secs(60)
+            {
+                // A timeout often has a cause the client saw: authentication refused, a TLS
+                // handshake that failed, brokers down.
+                failure.error = format!("{}; last client error: {client_error}", failure.error);
             }
         }
     }
