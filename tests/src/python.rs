@@ -12,7 +12,8 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-fn run(command: &mut Command) -> Result<(), String> {
+/// Runs `command`; its stderr is the error when it fails.
+pub(crate) fn run(command: &mut Command) -> Result<(), String> {
     let output = command
         .output()
         .map_err(|err| format!("cannot run {command:?}: {err}"))?;
@@ -20,7 +21,8 @@ fn run(command: &mut Command) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{command:?} failed: {}",
+            "{command:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         ))
     }

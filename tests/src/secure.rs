@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::python::run;
+
 /// SCRAM users made on the broker: (name, password, mechanism).
 pub const USERS: &[(&str, &str, &str)] = &[
     ("relay", "relay-secret", "SCRAM-SHA-512"),
@@ -50,21 +52,6 @@ fn free_port() -> Result<u16, String> {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .map_err(|err| format!("no free port: {err}"))
-}
-
-fn run(command: &mut Command) -> Result<(), String> {
-    let output = command
-        .output()
-        .map_err(|err| format!("cannot run {command:?}: {err}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{command:?} failed: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
 }
 
 fn spawn(command: &mut Command, log: &Path) -> Result<Child, String> {

@@ -219,6 +219,34 @@ async fn run_until_done(
     .unwrap()
 }
 
+/// Runs `consumer` until `done` (then one second more, for what follows), then reads `count`
+/// records from the dead-letter topics `dlq` is subscribed to.
+async fn run_then_read_dead_letters(
+    consumer: &EventConsumer<ProcessingEventPayload>,
+    handler: &RecordEffects,
+    done: Arc<Notify>,
+    dlq: rdkafka::consumer::BaseConsumer,
+    count: usize,
+) -> (
+    tidings::consumer::ConsumerStats,
+    Vec<rdkafka::message::OwnedMessage>,
+) {
+    let stats = tokio::time::timeout(
+        Duration::from_secs(120),
+        consumer.run(handler, async move {
+            done.notified().await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }),
+    )
+    .await
+    .expect("consumer finished")
+    .unwrap();
+    let dead = tokio::task::spawn_blocking(move || consume(&dlq, count, Duration::from_secs(30)))
+        .await
+        .unwrap();
+    (stats, dead)
+}
+
 async fn effects(db: &TestDatabase) -> (i64, i64) {
     sqlx::query_as("SELECT count(*), count(DISTINCT event_id) FROM effects")
         .fetch_one(&db.pool)
@@ -363,19 +391,7 @@ async fn poison_records_go_to_the_dead_letter_topic_with_their_reason() {
         .map(|t| format!("{t}.dlq"))
         .collect();
     let dlq = kafka.consumer(&dlq_topics.iter().map(String::as_str).collect::<Vec<_>>());
-    let stats = tokio::time::timeout(
-        Duration::from_secs(120),
-        consumer.run(&handler, async move {
-            done.notified().await;
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }),
-    )
-    .await
-    .expect("consumer finished")
-    .unwrap();
-    let dead = tokio::task::spawn_blocking(move || consume(&dlq, 10, Duration::from_secs(30)))
-        .await
-        .unwrap();
+    let (stats, dead) = run_then_read_dead_letters(&consumer, &handler, done, dlq, 10).await;
 
     let (rows, _) = effects(&db).await;
     println!(
@@ -470,19 +486,7 @@ async fn an_event_type_naming_another_member_is_dead_lettered() {
         ],
     );
     let dlq = kafka.consumer(&[&format!("{spellcheck}.dlq"), &format!("{results}.dlq")]);
-    tokio::time::timeout(
-        Duration::from_secs(60),
-        consumer.run(&handler, async move {
-            done.notified().await;
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }),
-    )
-    .await
-    .expect("consumer finished")
-    .unwrap();
-    let dead = tokio::task::spawn_blocking(move || consume(&dlq, 3, Duration::from_secs(30)))
-        .await
-        .unwrap();
+    let (_, dead) = run_then_read_dead_letters(&consumer, &handler, done, dlq, 3).await;
 
     let handled: Vec<String> = sqlx::query_scalar("SELECT entity FROM effects ORDER BY entity")
         .fetch_all(&db.pool)

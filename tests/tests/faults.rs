@@ -551,14 +551,28 @@ async fn a_key_waits_behind_its_failing_head_and_keeps_its_order() {
         .unwrap()
         .spawn();
     // While the head retries, its key's later rows stay untouched; the other key flows.
-    let deadline = Instant::now() + Duration::from_secs(20);
+    wait_behind_head_until_dead(&db, head_id, &[written[0].id, written[1].id], 1).await;
+    assert_published_in_order_after_the_head(&kafka, relay).await;
+}
+
+/// Watches `followers` stay pending and untouched while `head` is not dead (checked once the
+/// head has `from_attempt` attempts), until it is dead.
+async fn wait_behind_head_until_dead(
+    db: &TestDatabase,
+    head: i64,
+    followers: &[i64],
+    from_attempt: i32,
+) {
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut observed_waiting = 0;
+    let ids: Vec<i64> = std::iter::once(head)
+        .chain(followers.iter().copied())
+        .collect();
     loop {
-        // One snapshot of the three rows, so the head's state and its followers' agree in time.
-        let ids = [head_id, written[0].id, written[1].id];
+        // One snapshot of the rows, so the head's state and its followers' agree in time.
         let rows: Vec<(i64, String, i32)> =
             sqlx::query_as("SELECT id, state, attempts FROM tidings_outbox WHERE id = ANY($1)")
-                .bind(&ids[..])
+                .bind(&ids)
                 .fetch_all(&db.pool)
                 .await
                 .unwrap();
@@ -566,16 +580,16 @@ async fn a_key_waits_behind_its_failing_head_and_keeps_its_order() {
             let (_, state, attempts) = rows.iter().find(|(row, ..)| *row == id).unwrap();
             (state.clone(), *attempts)
         };
-        let (head_state, attempts) = state(head_id);
+        let (head_state, attempts) = state(head);
         if head_state == "dead" {
             break;
         }
-        if attempts >= 1 {
-            for row in &written[..2] {
+        if attempts >= from_attempt {
+            for id in followers {
                 assert_eq!(
-                    state(row.id),
+                    state(*id),
                     ("pending".to_owned(), 0),
-                    "a later row of the key moved while its head was waiting (head attempts {attempts})"
+                    "a later row of the key moved while its head was waiting ({head_state}, attempts {attempts})"
                 );
             }
             observed_waiting += 1;
@@ -584,6 +598,13 @@ async fn a_key_waits_behind_its_failing_head_and_keeps_its_order() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(observed_waiting > 5, "the waiting was observed");
+}
+
+/// The key `ordered` published as 2, 3 after its head went dead, and the other key's event.
+async fn assert_published_in_order_after_the_head(
+    kafka: &TestKafka,
+    relay: tidings::relay::RelayHandle,
+) {
     let consumer = kafka.consumer(&[Fault::TOPIC]);
     let received =
         tokio::task::spawn_blocking(move || consume(&consumer, 3, Duration::from_secs(15)))
@@ -646,54 +667,8 @@ async fn a_key_waits_behind_a_head_that_fails_at_delivery() {
         .build()
         .unwrap()
         .spawn();
-    let followers = [written[0].id, written[2].id];
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut observed_waiting = 0;
-    loop {
-        let rows: Vec<(i64, String, i32)> =
-            sqlx::query_as("SELECT id, state, attempts FROM tidings_outbox WHERE id = ANY($1)")
-                .bind([head_id, followers[0], followers[1]].as_slice())
-                .fetch_all(&db.pool)
-                .await
-                .unwrap();
-        let state = |id: i64| {
-            let (_, state, attempts) = rows.iter().find(|(row, ..)| *row == id).unwrap();
-            (state.clone(), *attempts)
-        };
-        if state(head_id).0 == "dead" {
-            break;
-        }
-        for id in followers {
-            assert_eq!(
-                state(id),
-                ("pending".to_owned(), 0),
-                "a later row of the key moved while its head was undelivered ({:?})",
-                state(head_id)
-            );
-        }
-        observed_waiting += 1;
-        assert!(Instant::now() < deadline, "the head never went dead");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(observed_waiting > 5, "the waiting was observed");
-    let consumer = kafka.consumer(&[Fault::TOPIC]);
-    let received =
-        tokio::task::spawn_blocking(move || consume(&consumer, 3, Duration::from_secs(15)))
-            .await
-            .unwrap();
-    relay.shutdown().await.unwrap();
-    let ordered: Vec<u32> = received
-        .iter()
-        .map(|r| serde_json::from_slice::<EventEnvelope<Fault>>(r.payload().unwrap()).unwrap())
-        .filter(|e| e.data.key == "ordered")
-        .map(|e| e.data.seq)
-        .collect();
-    assert_eq!(
-        ordered,
-        [2, 3],
-        "published after the head went dead, in order"
-    );
-    assert_eq!(received.len(), 3);
+    wait_behind_head_until_dead(&db, head_id, &[written[0].id, written[2].id], 0).await;
+    assert_published_in_order_after_the_head(&kafka, relay).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
