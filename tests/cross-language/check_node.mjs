@@ -49,6 +49,45 @@ for (const file of readdirSync(join(generated, "examples")).sort()) {
 }
 console.log(`ajv: ${valid} examples valid against the exported schemas (envelope and payload)`);
 
+// Partition keys: the Rust contract's, for every example; key shards: the shared vectors.
+let keys = 0;
+const fnv64 = (text) => {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  }
+  return hash.toString(16).padStart(16, "0");
+};
+const functions = {
+  "llm_provider.usage.analytics": (d) => `${d.period_start}/${d.period_end}`,
+  "identity.login.failed": (d) => `email-${fnv64(d.email.trim().toLowerCase())}`,
+};
+for (const file of readdirSync(join(generated, "examples")).sort()) {
+  const example = JSON.parse(readFileSync(join(generated, "examples", file), "utf8"));
+  const event = contracts.BY_TOPIC[example.topic];
+  if (contracts.KEYS[event].endsWith("(&event)")) {
+    try {
+      contracts.partitionKey(event, example.envelope.data);
+      failures.push(`${file}: a key computed by a Rust function was guessed`);
+    } catch (err) {
+      if (!(err instanceof contracts.KeyUnavailableError)) failures.push(`${file}: ${err}`);
+    }
+    if (!functions[event]) {
+      failures.push(`${file}: no TypeScript key function in this check`);
+      continue;
+    }
+    contracts.KEY_FUNCTIONS[event] = functions[event];
+  }
+  const key = contracts.partitionKey(event, example.envelope.data);
+  if (key !== example.partition_key) failures.push(`${file}: partition key ${key}, the Rust contract says ${example.partition_key}`);
+  keys += 1;
+}
+const vectors = JSON.parse(readFileSync(join(generated, "..", "docs", "outbox", "vectors.json"), "utf8"));
+for (const { key, shard } of vectors.keys) {
+  if (contracts.keyShard(key) !== shard) failures.push(`keyShard(${JSON.stringify(key)}) = ${contracts.keyShard(key)}, vectors say ${shard}`);
+}
+console.log(`partitionKey: ${keys} example keys match the Rust contract's; keyShard: ${vectors.keys.length} vectors match`);
+
 const topic = "huleedu.assessment.result.published.v1";
 const base = JSON.parse(readFileSync(join(generated, "examples", `${topic}.json`), "utf8")).envelope.data;
 for (const [field, bad] of [["normalized_score", 1.5], ["letter_grade", "Z"], ["rank", 0]]) {

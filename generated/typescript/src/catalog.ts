@@ -394,3 +394,59 @@ export interface PayloadsByTopic {
 
 /** An envelope around the payload of `E`. */
 export type Envelope<E extends ProcessingEvent> = Omit<T.EventEnvelope, "data"> & { data: Payloads[E] };
+
+/** A partition key the contract computes with a function: register its TypeScript counterpart. */
+export const KEY_FUNCTIONS: Partial<Record<ProcessingEvent, (data: Record<string, unknown>) => string>> = {};
+
+/** Why a partition key cannot be computed. */
+export class KeyUnavailableError extends Error {}
+
+function keyText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === "bigint") return value.toString();
+  throw new KeyUnavailableError(`a ${typeof value} cannot be a partition key`);
+}
+
+function at(data: Record<string, unknown>, path: string): unknown {
+  let value: unknown = data;
+  for (const segment of path.split(".")) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+/**
+ * The partition key of a payload (its JSON form) by the contract's key spec, as the Rust writer
+ * computes it: `a`, or `a ?? b` (`b` a field or a "literal") when `a` is null or absent.
+ */
+export function partitionKey(event: ProcessingEvent, data: Record<string, unknown>): string {
+  const spec = KEYS[event];
+  if (spec.endsWith("(&event)")) {
+    const fn = KEY_FUNCTIONS[event];
+    if (!fn) {
+      throw new KeyUnavailableError(
+        `${event}: the key is computed by \`${spec.slice(0, -"(&event)".length)}\` in the Rust contract; register KEY_FUNCTIONS["${event}"]`,
+      );
+    }
+    return fn(data);
+  }
+  const [primary = spec, fallback] = spec.split(" ?? ");
+  let key = keyText(at(data, primary));
+  if (key === undefined && fallback !== undefined) {
+    key = fallback.startsWith('"') ? (JSON.parse(fallback) as string) : keyText(at(data, fallback));
+  }
+  if (key === undefined) throw new KeyUnavailableError(`${event}: the payload has no value at \`${primary}\` for the partition key`);
+  return key;
+}
+
+/** FNV-1a (32 bit) of the key's UTF-8 bytes, mod 64: the outbox's key shard. */
+export function keyShard(key: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(key)) {
+    hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  }
+  return hash % 64;
+}
