@@ -57,7 +57,9 @@ pub struct Report {
 pub struct BenchOptions {
     /// Pending rows for the relay phase (default 100,000).
     pub relay_rows: usize,
-    /// Run only these phases (`validation`, `enqueue`, `relay`, `latency`, `python`,
+    /// Events through the outbox in the churn phase (default 1,000,000).
+    pub churn_events: usize,
+    /// Run only these phases (`validation`, `enqueue`, `relay`, `latency`, `python`, `churn`,
     /// `check-schemas`);
     /// empty runs all.
     pub only: Vec<String>,
@@ -123,7 +125,10 @@ pub async fn run(options: BenchOptions) -> Result<Report, BenchError> {
     if wanted("validation") {
         rows.extend(validation_vs_serialization());
     }
-    if wanted("enqueue") || wanted("relay") || wanted("latency") || wanted("python") {
+    if ["enqueue", "relay", "latency", "python", "churn"]
+        .iter()
+        .any(|phase| wanted(phase))
+    {
         progress("starting Postgres and Kafka");
         let db = TestPostgres::database().await;
         let kafka = TestKafka::start();
@@ -141,6 +146,9 @@ pub async fn run(options: BenchOptions) -> Result<Report, BenchError> {
         }
         if wanted("python") {
             rows.extend(python_writer(&db).await?);
+        }
+        if wanted("churn") {
+            rows.extend(churn(&db.pool, &kafka, options.churn_events).await?);
         }
     }
     if wanted("check-schemas") {
@@ -321,6 +329,119 @@ fn validation_vs_serialization() -> Vec<Row> {
             "µs",
         ),
     ]
+}
+
+/// A small event for the churn phase: a million of them stay light in the mock cluster.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema, tidings::Event)]
+#[event(name = "bench.churn", topic = "bench.churn.v1", version = 1, key = key)]
+struct Churned {
+    key: String,
+    seq: u64,
+}
+
+/// An outbox used as the queue it is, for `total` events: writers keep about 50,000 rows pending,
+/// the relay publishes, the retention cleanup deletes published rows after 2 s. The relay's rate
+/// in each tenth of the run shows whether dead tuples slow it down as the run goes on.
+async fn churn(pool: &PgPool, kafka: &TestKafka, total: usize) -> Result<Vec<Row>, BenchError> {
+    progress(&format!(
+        "churn: {total} events through the outbox with retention on"
+    ));
+    kafka.create_topic(Churned::TOPIC, 6).await;
+    // As docs/OUTBOX.md recommends for the outbox's server: the autovacuum launcher looks at
+    // each database every 10 s instead of every minute, so the table's thresholds take effect.
+    sqlx::raw_sql("ALTER SYSTEM SET autovacuum_naptime = '10s'; SELECT pg_reload_conf()")
+        .execute(pool)
+        .await
+        .map_err(fail("autovacuum_naptime"))?;
+    let outbox = Outbox::builder()
+        .table("bench_churn")
+        .validate(false)
+        .build()
+        .map_err(fail("outbox"))?;
+    outbox.migrate(pool).await.map_err(fail("migrate"))?;
+    let relay = Relay::builder(outbox.clone(), pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .configure(|c| {
+            c.retention = Duration::from_secs(2);
+            c.cleanup_interval = Duration::from_secs(1);
+        })
+        .build()
+        .map_err(fail("relay"))?
+        .spawn();
+    let started = Instant::now();
+    let tenth = (total / 10).max(1);
+    let mut boundaries = vec![started];
+    let mut enqueued = 0usize;
+    let deadline = started + Duration::from_secs(3600);
+    while boundaries.len() <= 10 {
+        let published = usize::try_from(relay.stats().published).unwrap_or(usize::MAX);
+        while published >= boundaries.len() * tenth && boundaries.len() <= 10 {
+            boundaries.push(Instant::now());
+        }
+        if enqueued < total && enqueued < published + 50_000 {
+            let batch: Vec<_> = (enqueued..(enqueued + 1_000).min(total))
+                .map(|seq| {
+                    EventEnvelope::new(
+                        "bench",
+                        Churned {
+                            key: format!("k-{}", seq % 1_000),
+                            seq: seq as u64,
+                        },
+                    )
+                })
+                .collect();
+            let mut tx = pool.begin().await.map_err(fail("begin"))?;
+            outbox
+                .enqueue_batch(&mut tx, &batch)
+                .await
+                .map_err(fail("enqueue"))?;
+            tx.commit().await.map_err(fail("commit"))?;
+            enqueued += batch.len();
+        } else {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if Instant::now() > deadline {
+            return Err(BenchError(format!(
+                "churn did not finish: {:?} after {enqueued} enqueued",
+                relay.stats()
+            )));
+        }
+    }
+    relay.shutdown().await.map_err(fail("relay"))?;
+    let rate = |i: usize| tenth as f64 / (boundaries[i + 1] - boundaries[i]).as_secs_f64();
+    let (first, last) = (rate(0), rate(9));
+    let slowest = (0..10).map(rate).fold(f64::INFINITY, f64::min);
+    let (dead_tuples, autovacuums): (i64, i64) = sqlx::query_as(
+        "SELECT n_dead_tup, autovacuum_count FROM pg_stat_user_tables WHERE relname = 'bench_churn'",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(fail("stats"))?;
+    let ratio = last / first;
+    Ok(vec![
+        row(
+            &format!("churn: relay rate, first tenth of {total} events"),
+            first,
+            "events/s",
+        ),
+        row("churn: relay rate, last tenth", last, "events/s"),
+        row("churn: slowest tenth", slowest, "events/s"),
+        with_target(
+            row("churn: last tenth / first tenth", ratio, "×"),
+            "≥ 0.8×",
+            ratio >= 0.8,
+        ),
+        row(
+            "churn: dead tuples at the end (autovacuum runs)",
+            dead_tuples as f64,
+            "tuples",
+        ),
+        row(
+            "churn: autovacuum runs on the table",
+            autovacuums as f64,
+            "runs",
+        ),
+    ])
 }
 
 /// The generated Python writer (`outbox.enqueue`, SQLAlchemy async) against a plain SQLAlchemy

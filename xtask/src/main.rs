@@ -107,7 +107,10 @@ enum Command {
         /// Pending rows for the relay phase.
         #[arg(long, default_value_t = 100_000)]
         relay_rows: usize,
-        /// Run only these phases: validation, enqueue, relay, latency, python, check-schemas (repeatable).
+        /// Events through the outbox in the churn phase.
+        #[arg(long, default_value_t = 1_000_000)]
+        churn_events: usize,
+        /// Run only these phases: validation, enqueue, relay, latency, python, churn, check-schemas (repeatable).
         #[arg(long)]
         only: Vec<String>,
     },
@@ -176,9 +179,15 @@ fn main() -> ExitCode {
         Command::Bench {
             json,
             relay_rows,
+            churn_events,
             only,
         } => {
-            let mut args = vec!["--relay-rows".to_owned(), relay_rows.to_string()];
+            let mut args = vec![
+                "--relay-rows".to_owned(),
+                relay_rows.to_string(),
+                "--churn-events".to_owned(),
+                churn_events.to_string(),
+            ];
             for phase in only {
                 args.extend(["--only".to_owned(), phase]);
             }

@@ -5,8 +5,13 @@ use sqlx::{AssertSqlSafe, PgPool};
 use super::{Outbox, OutboxError, SqlIdent};
 
 /// Every outbox migration, in order. Never edit one that has shipped; add the next number.
-const OUTBOX_MIGRATIONS: &[(u32, &str)] =
-    &[(1, include_str!("../../migrations/outbox_0001_create.sql"))];
+const OUTBOX_MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../../migrations/outbox_0001_create.sql")),
+    (
+        2,
+        include_str!("../../migrations/outbox_0002_queue_storage.sql"),
+    ),
+];
 
 impl Outbox {
     /// Creates or upgrades the outbox table. Safe to call from every instance at start-up:

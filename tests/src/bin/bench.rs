@@ -14,7 +14,10 @@ struct Args {
     /// Pending rows for the relay phase.
     #[arg(long, default_value_t = 100_000)]
     relay_rows: usize,
-    /// Run only these phases: validation, enqueue, relay, latency, python, check-schemas (repeatable).
+    /// Events through the outbox in the churn phase.
+    #[arg(long, default_value_t = 1_000_000)]
+    churn_events: usize,
+    /// Run only these phases: validation, enqueue, relay, latency, python, churn, check-schemas (repeatable).
     #[arg(long)]
     only: Vec<String>,
 }
@@ -24,6 +27,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     match run(BenchOptions {
         relay_rows: args.relay_rows,
+        churn_events: args.churn_events,
         only: args.only,
     })
     .await
