@@ -349,10 +349,15 @@ async fn churn(pool: &PgPool, kafka: &TestKafka, total: usize) -> Result<Vec<Row
     kafka.create_topic(Churned::TOPIC, 6).await;
     // As docs/OUTBOX.md recommends for the outbox's server: the autovacuum launcher looks at
     // each database every 10 s instead of every minute, so the table's thresholds take effect.
-    sqlx::raw_sql("ALTER SYSTEM SET autovacuum_naptime = '10s'; SELECT pg_reload_conf()")
-        .execute(pool)
-        .await
-        .map_err(fail("autovacuum_naptime"))?;
+    for statement in [
+        "ALTER SYSTEM SET autovacuum_naptime = '10s'",
+        "SELECT pg_reload_conf()",
+    ] {
+        sqlx::raw_sql(statement)
+            .execute(pool)
+            .await
+            .map_err(fail("autovacuum_naptime"))?;
+    }
     let outbox = Outbox::builder()
         .table("bench_churn")
         .validate(false)
@@ -418,6 +423,8 @@ async fn churn(pool: &PgPool, kafka: &TestKafka, total: usize) -> Result<Vec<Row
     .await
     .map_err(fail("stats"))?;
     let ratio = last / first;
+    let tenths: Vec<String> = (0..10).map(|i| format!("{:.0}", rate(i))).collect();
+    progress(&format!("churn: events/s per tenth: {}", tenths.join(", ")));
     Ok(vec![
         row(
             &format!("churn: relay rate, first tenth of {total} events"),
