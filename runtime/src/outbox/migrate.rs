@@ -137,16 +137,21 @@ mod tests {
             .table("outbox")
             .build()
             .unwrap();
-        for (_, template) in OUTBOX_MIGRATIONS {
-            let sql = outbox.render(template);
+        let rendered: Vec<String> = OUTBOX_MIGRATIONS
+            .iter()
+            .map(|(_, template)| outbox.render(template))
+            .collect();
+        for sql in &rendered {
             assert!(
                 !sql.contains("{schema}") && !sql.contains("{table") && !sql.contains("{channel}"),
                 "{sql}"
             );
-            assert!(sql.contains("CREATE TABLE IF NOT EXISTS \"svc\".\"outbox\""));
-            assert!(sql.contains("ON \"svc\".\"outbox\" (id) WHERE state = 'pending'"));
-            assert!(sql.contains("CREATE INDEX IF NOT EXISTS \"outbox_claim_idx\""));
-            assert!(sql.contains("'tidings_svc_outbox'"));
         }
+        let create = &rendered[0];
+        assert!(create.contains("CREATE TABLE IF NOT EXISTS \"svc\".\"outbox\""));
+        assert!(create.contains("ON \"svc\".\"outbox\" (id) WHERE state = 'pending'"));
+        assert!(create.contains("CREATE INDEX IF NOT EXISTS \"outbox_claim_idx\""));
+        assert!(create.contains("'tidings_svc_outbox'"));
+        assert!(rendered[1].contains("ALTER TABLE \"svc\".\"outbox\" SET ("));
     }
 }
