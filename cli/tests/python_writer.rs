@@ -55,14 +55,6 @@ fn python_service() -> PathBuf {
         .clone()
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// One delivery to the Rust consumer: event id, topic, key, the headers Rust computes for it.
 type Delivery = (String, String, String, Vec<(String, String)>);
 /// What the Rust consumer handled.
@@ -156,7 +148,7 @@ async fn events_written_in_python_reach_rust_and_aiokafka_consumers_once() {
     assert_eq!(never.len(), 10);
 
     // The relay, as its own process.
-    let port = free_port();
+    let port = tidings_tests::free_port().unwrap();
     let relay: Child = Command::new(tidings)
         .args([
             "relay",

@@ -29,14 +29,6 @@ fn tidings() -> Command {
     command
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// `GET path` on `port`: the status code and the body.
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -139,7 +131,10 @@ async fn the_relay_service_migrates_shares_a_table_serves_its_endpoints_and_stop
         ),
     )
     .unwrap();
-    let ports = [free_port(), free_port()];
+    let ports = [
+        tidings_tests::free_port().unwrap(),
+        tidings_tests::free_port().unwrap(),
+    ];
     let spawn = |command: &mut Command| {
         command
             .stdout(Stdio::piped())

@@ -15,4 +15,12 @@ pub mod python;
 pub mod secure;
 
 pub use kafka::{Broker, TestKafka};
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .map_err(|err| format!("no free port: {err}"))
+}
 pub use postgres::{TestDatabase, TestPostgres};

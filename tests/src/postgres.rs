@@ -1,6 +1,5 @@
 //! A throwaway Postgres.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -86,7 +85,7 @@ impl TestPostgres {
                 "--locale=C",
             ],
         )?;
-        let port = free_port()?;
+        let port = crate::free_port()?;
         let options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
              -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB",
@@ -251,15 +250,6 @@ fn chown_to_postgres(dir: &Path) -> Result<(), String> {
     } else {
         Err(format!("chown {} failed", dir.display()))
     }
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener =
-        TcpListener::bind("127.0.0.1:0").map_err(|err| format!("no free port: {err}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|err| err.to_string())
 }
 
 /// Stops the server and removes its files once this process is gone.

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::free_port;
 use crate::python::run;
 
 /// SCRAM users made on the broker: (name, password, mechanism).
@@ -45,13 +46,6 @@ impl Drop for SecureBroker {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn free_port() -> Result<u16, String> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|err| format!("no free port: {err}"))
 }
 
 fn spawn(command: &mut Command, log: &Path) -> Result<Child, String> {
