@@ -174,6 +174,7 @@ fn synthetic(model: &CatalogModel, n: usize) -> CatalogModel {
         catalogue: model.catalogue.clone(),
         catalogue_enum: model.catalogue_enum.clone(),
         events,
+        project: model.project.clone(),
     }
 }
 
@@ -422,6 +423,13 @@ async fn churn(pool: &PgPool, kafka: &TestKafka, total: usize) -> Result<Vec<Row
     .fetch_one(pool)
     .await
     .map_err(fail("stats"))?;
+    // With the cleanup keeping up, the table holds about one retention's worth of published rows.
+    let (rows_left, table_bytes): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM bench_churn), pg_total_relation_size('bench_churn')",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(fail("table size"))?;
     let ratio = last / first;
     let tenths: Vec<String> = (0..10).map(|i| format!("{:.0}", rate(i))).collect();
     progress(&format!("churn: events/s per tenth: {}", tenths.join(", ")));
@@ -442,6 +450,16 @@ async fn churn(pool: &PgPool, kafka: &TestKafka, total: usize) -> Result<Vec<Row
             "churn: dead tuples at the end (autovacuum runs)",
             dead_tuples as f64,
             "tuples",
+        ),
+        row(
+            "churn: rows in the table at the end",
+            rows_left as f64,
+            "rows",
+        ),
+        row(
+            "churn: table size at the end, with indexes",
+            table_bytes as f64 / 1_048_576.0,
+            "MiB",
         ),
         row(
             "churn: autovacuum runs on the table",

@@ -665,3 +665,46 @@ async fn delete_after_ack_removes_rows_and_retention_cleans_published_ones() {
     let depth = outbox.depth(&db.pool).await.unwrap();
     assert_eq!((depth.pending, depth.dead), (0, 0));
 }
+
+/// The retention cleanup deletes every published row past the retention on each run, however
+/// many there are, a statement of `cleanup_batch` rows at a time: one statement per run would
+/// let a table that publishes faster than that grow without end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_cleanup_run_deletes_every_published_row_past_the_retention() {
+    let (db, kafka, outbox) = setup(&[Tick::TOPIC]).await;
+    let interval = Duration::from_secs(2);
+    let handle = Relay::builder(outbox.clone(), db.pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .configure(|c| {
+            c.retention = Duration::from_millis(1);
+            c.cleanup_interval = interval;
+            c.cleanup_batch = 7;
+        })
+        .build()
+        .unwrap()
+        .spawn();
+    let consumer = kafka.consumer(&[Tick::TOPIC]);
+    let envelopes: Vec<_> = (0..100).map(|i| tick(&format!("k{}", i % 10), i)).collect();
+    let mut tx = db.pool.begin().await.unwrap();
+    outbox.enqueue_batch(&mut tx, &envelopes).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(consume(&consumer, 100, Duration::from_secs(30)).len(), 100);
+    let published_by = std::time::Instant::now();
+    let count = || async {
+        let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM tidings_outbox")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        rows
+    };
+    // The next run starts within one interval; 15 statements of 7 rows take well under another.
+    while count().await > 0 && published_by.elapsed() < 2 * interval {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let left = count().await;
+    handle.shutdown().await.unwrap();
+    assert_eq!(
+        left, 0,
+        "a cleanup run deletes all 100 rows, not one batch of 7"
+    );
+}

@@ -132,6 +132,8 @@ struct FileTable {
     max_attempts: Option<i32>,
     /// A duration such as `24h` or `90min`.
     retention: Option<String>,
+    /// How often published rows past the retention are deleted: a duration such as `1min`.
+    cleanup_interval: Option<String>,
     /// A duration such as `30s`.
     message_timeout: Option<String>,
     after_ack: Option<AfterAckArg>,
@@ -388,6 +390,9 @@ fn table_from_file(entry: FileTable, env: Environment) -> Result<TableSettings, 
     if let Some(text) = &entry.retention {
         config.retention = duration("retention", text)?;
     }
+    if let Some(text) = &entry.cleanup_interval {
+        config.cleanup_interval = duration("cleanup_interval", text)?;
+    }
     if let Some(text) = &entry.message_timeout {
         config.message_timeout = duration("message_timeout", text)?;
     }
@@ -439,6 +444,7 @@ environment = "development"
 table = "orders_outbox"
 batch_size = 100
 retention = "2h"
+cleanup_interval = "10s"
 after_ack = "delete"
 "#,
         );
@@ -476,6 +482,7 @@ after_ack = "delete"
         );
         assert_eq!(table.config.batch_size, 100);
         assert_eq!(table.config.retention, Duration::from_secs(7200));
+        assert_eq!(table.config.cleanup_interval, Duration::from_secs(10));
         assert_eq!(table.config.after_ack, AfterAck::Delete);
         assert_eq!(settings.listen.to_string(), DEFAULT_LISTEN);
     }

@@ -109,8 +109,12 @@ pub struct RelayConfig {
     pub message_timeout: Duration,
     /// Published rows older than this are deleted (with `AfterAck::MarkPublished`).
     pub retention: Duration,
-    /// How often the retention cleanup runs.
+    /// How often the retention cleanup runs. Each run deletes every published row past the
+    /// retention, `cleanup_batch` rows per statement, so it keeps up with any publishing rate.
     pub cleanup_interval: Duration,
+    /// Rows deleted per statement by the retention cleanup (each statement is its own short
+    /// transaction).
+    pub cleanup_batch: i64,
     /// What to do with acknowledged rows.
     pub after_ack: AfterAck,
     /// Extra rdkafka producer settings, applied last.
@@ -164,6 +168,7 @@ impl RelayConfig {
             message_timeout,
             retention: Duration::from_secs(24 * 3600),
             cleanup_interval: Duration::from_secs(60),
+            cleanup_batch: 10_000,
             after_ack: AfterAck::MarkPublished,
             producer_overrides: Vec::new(),
         }
@@ -223,6 +228,9 @@ impl RelayConfig {
         }
         if self.lease_refresh.is_zero() || self.cleanup_interval.is_zero() {
             return invalid("lease_refresh / cleanup_interval", "above zero");
+        }
+        if !(1..=1_000_000).contains(&self.cleanup_batch) {
+            return invalid("cleanup_batch", "between 1 and 1,000,000 rows");
         }
         if self.backoff.base.is_zero() || self.backoff.base > self.backoff.cap {
             return invalid("backoff", "a base above zero and at most the cap");
@@ -568,7 +576,15 @@ impl Relay {
         let mut listener = None;
         let mut idle = self.config.idle_floor;
         let mut next_lease_refresh = Instant::now();
-        let mut next_cleanup = Instant::now() + self.config.cleanup_interval;
+        // The retention cleanup runs beside the claims, so deleting never holds one up.
+        let cleanup = (self.config.after_ack == AfterAck::MarkPublished).then(|| {
+            tokio::spawn(run_cleanup(
+                self.outbox.clone(),
+                self.pool.clone(),
+                self.config.clone(),
+                shutdown.clone(),
+            ))
+        });
         let mut next_depth = Instant::now();
         let mut priority: Vec<i64> = Vec::new();
         let mut in_flight: Option<InFlight> = None;
@@ -603,10 +619,6 @@ impl Relay {
                 // Counting pending rows costs a scan; often enough for a gauge, no more.
                 self.record_depth().await;
                 next_depth = Instant::now() + DEPTH_INTERVAL;
-            }
-            if Instant::now() >= next_cleanup {
-                self.cleanup().await;
-                next_cleanup = Instant::now() + self.config.cleanup_interval;
             }
             while let Ok(ids) = dispatched.try_recv() {
                 priority.extend(ids);
@@ -691,6 +703,10 @@ impl Relay {
         }
         let _ = self.producer.flush(self.config.message_timeout);
         leases.0.release().await;
+        if let Some(cleanup) = cleanup {
+            // It stops after the statement in progress.
+            let _ = cleanup.await;
+        }
         self.live.snapshot()
     }
 
@@ -1015,18 +1031,45 @@ impl Relay {
             );
         }
     }
+}
 
-    async fn cleanup(&self) {
-        if self.config.after_ack == AfterAck::MarkPublished {
-            match self
-                .outbox
-                .cleanup_published(&self.pool, self.config.retention, 10_000)
+/// The retention cleanup: every `cleanup_interval`, published rows past the retention are
+/// deleted `cleanup_batch` at a time until a statement deletes fewer, so the table does not grow
+/// however fast rows are published. Several relays on one table skip each other's rows.
+async fn run_cleanup(
+    outbox: Outbox,
+    pool: PgPool,
+    config: RelayConfig,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(config.cleanup_interval) => {}
+            changed = shutdown.changed() => if changed.is_err() { return },
+        }
+        let mut deleted = 0;
+        while !*shutdown.borrow() {
+            match outbox
+                .cleanup_published(&pool, config.retention, config.cleanup_batch)
                 .await
             {
-                Ok(0) => {}
-                Ok(deleted) => tracing::debug!(deleted, "deleted published rows past retention"),
-                Err(err) => relay_error("cleanup", &err, "retention cleanup failed"),
+                Ok(rows) => {
+                    deleted += rows;
+                    if rows < config.cleanup_batch.unsigned_abs() {
+                        break;
+                    }
+                }
+                Err(err) => {
+                    relay_error("cleanup", &err, "retention cleanup failed");
+                    break;
+                }
             }
+        }
+        if deleted > 0 {
+            tracing::debug!(deleted, "deleted published rows past retention");
+        }
+        if *shutdown.borrow() {
+            return;
         }
     }
 }
