@@ -77,6 +77,7 @@ pub fn expand(input: CatalogueInput) -> TokenStream {
         .iter()
         .map(|v| v.to_string().to_shouty_snake_case())
         .collect();
+    let variant_names: Vec<String> = variants.iter().map(|v| v.to_string()).collect();
     let count = members.len();
     let indices = 0..count;
     let payload_ident = format_ident!("{}Payload", ident);
@@ -92,11 +93,13 @@ pub fn expand(input: CatalogueInput) -> TokenStream {
         const _: () = {
             ::tidings::registry::assert_unique(
                 &[ #( <#payloads as ::tidings::Event>::DESCRIPTOR.name ),* ],
-                "two members of the catalogue share an event name",
+                &[ #( #variant_names ),* ],
+                "event name",
             );
             ::tidings::registry::assert_unique(
                 &[ #( <#payloads as ::tidings::Event>::DESCRIPTOR.topic ),* ],
-                "two members of the catalogue share a topic",
+                &[ #( #variant_names ),* ],
+                "topic",
             );
         };
 
@@ -200,12 +203,12 @@ pub fn expand(input: CatalogueInput) -> TokenStream {
 
             /// The partition key, as the member's contract declares it.
             pub fn partition_key(&self) -> ::tidings::PartitionKey<'_> {
-                match self { #( Self::#variants(payload) => ::tidings::Event::partition_key(payload), )* }
+                match self { #( Self::#variants(payload) => <#payloads as ::tidings::Event>::partition_key(payload), )* }
             }
 
             /// Checks the payload against its contract's constraints.
             pub fn validate(&self) -> ::core::result::Result<(), ::tidings::ValidationError> {
-                match self { #( Self::#variants(payload) => ::tidings::Event::validate(payload), )* }
+                match self { #( Self::#variants(payload) => <#payloads as ::tidings::Event>::validate(payload), )* }
             }
         }
 

@@ -14,6 +14,11 @@ use crate::key::PartitionKey;
 use crate::schema::SchemaError;
 
 /// A typed event contract: a payload type bound to a name, a topic, a version and a key.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an event contract",
+    label = "not an event: it lacks `#[derive(Event)]`",
+    note = "derive it on the payload: `#[derive(Serialize, Deserialize, JsonSchema, Event)]` with `#[event(name = \"…\", topic = \"….v1\", version = 1, key = field)]`"
+)]
 pub trait Event:
     Serialize + DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static
 {

@@ -102,19 +102,71 @@ pub fn catalogue_schema<C: Catalogue>() -> schemars::Schema {
     schemars::json_schema!({ "type": "string", "enum": names })
 }
 
-/// Fails compilation when two entries of `values` are equal. Used by `catalogue!` on names and topics.
+/// Fails compilation when two entries of `values` are equal, naming both members and the value:
+/// ``catalogue members `EssayCreated` and `EssayDeleted` share the topic `acme.essay.v1`; …``.
+/// `members` are the variants, in the order of `values`; `what` is "topic" or "event name". Used by
+/// `catalogue!`.
 #[doc(hidden)]
-pub const fn assert_unique(values: &[&str], message: &str) {
+pub const fn assert_unique(values: &[&str], members: &[&str], what: &str) {
     let mut i = 0;
     while i < values.len() {
         let mut j = i + 1;
         while j < values.len() {
             if str_eq(values[i], values[j]) {
-                panic!("{}", message);
+                let mut message = ConstMessage::new();
+                message.push("catalogue members `");
+                message.push(members[i]);
+                message.push("` and `");
+                message.push(members[j]);
+                message.push("` share the ");
+                message.push(what);
+                message.push(" `");
+                message.push(values[i]);
+                message.push("`; give each event its own ");
+                message.push(what);
+                message.push(", or remove one of them from the catalogue");
+                panic!("{}", message.as_str());
             }
             j += 1;
         }
         i += 1;
+    }
+}
+
+/// A message assembled at compile time; a part that does not fit is left out whole.
+struct ConstMessage {
+    bytes: [u8; 512],
+    len: usize,
+}
+
+impl ConstMessage {
+    const fn new() -> Self {
+        Self {
+            bytes: [0; 512],
+            len: 0,
+        }
+    }
+
+    const fn push(&mut self, part: &str) {
+        let part = part.as_bytes();
+        if self.len + part.len() > self.bytes.len() {
+            return;
+        }
+        let mut i = 0;
+        while i < part.len() {
+            self.bytes[self.len + i] = part[i];
+            i += 1;
+        }
+        self.len += part.len();
+    }
+
+    const fn as_str(&self) -> &str {
+        let (used, _) = self.bytes.split_at(self.len);
+        // Whole `&str`s were copied, so the bytes are UTF-8.
+        match std::str::from_utf8(used) {
+            Ok(text) => text,
+            Err(_) => "two catalogue members share a value",
+        }
     }
 }
 
@@ -139,7 +191,16 @@ mod tests {
 
     #[test]
     fn const_uniqueness() {
-        assert_unique(&["a", "b", "ab"], "unused");
-        assert!(std::panic::catch_unwind(|| assert_unique(&["a", "b", "a"], "dup")).is_err());
+        assert_unique(&["a", "b", "ab"], &["A", "B", "AB"], "topic");
+        let panic = std::panic::catch_unwind(|| {
+            assert_unique(&["x.v1", "y.v1", "x.v1"], &["X", "Y", "Z"], "topic")
+        })
+        .expect_err("a duplicate fails");
+        assert_eq!(
+            panic.downcast_ref::<String>().map(String::as_str),
+            Some(
+                "catalogue members `X` and `Z` share the topic `x.v1`; give each event its own topic, or remove one of them from the catalogue"
+            )
+        );
     }
 }
