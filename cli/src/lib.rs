@@ -1,16 +1,22 @@
-//! The `tidings` command.
+//! The `tidings` command, and the commands of a project with its own catalogue.
 //!
-//! `tidings relay run` relays outbox tables to Kafka as a service of its own, so that services
-//! written in any language can use the outbox by inserting rows (docs/OUTBOX.md);
-//! `tidings relay migrate` creates the tables. See [`relay`].
+//! - [`project`]: `gen`, `gen --check`, `check-schemas` and `compat` for the catalogue a project
+//!   compiles into its xtask (five lines, driven by `tidings.toml`).
+//! - The `tidings` binary, which holds no catalogue: `tidings compat` on any two schema files
+//!   ([`compat`]); `tidings relay run` relays outbox tables to Kafka as a service of its own, so
+//!   that services written in any language can use the outbox by inserting rows
+//!   (docs/OUTBOX.md), and `tidings relay migrate` creates the tables (`relay`, feature `relay`).
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod compat;
+pub mod project;
+#[cfg(feature = "relay")]
 pub mod relay;
 
-/// Typed event contracts: the outbox relay service.
+/// Typed event contracts: schema compatibility and the outbox relay service.
 #[derive(Debug, Parser)]
 #[command(name = "tidings", version, about)]
 pub struct Cli {
@@ -20,13 +26,19 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Compare two schema files: can data written with OLD be read with NEW under MODE? `.avsc`
+    /// files are Avro, `.json` files JSON Schema. Exit 0 compatible, 1 incompatible, 2 unreadable
+    /// or invalid input.
+    Compat(compat::CompatArgs),
     /// The outbox relay: outbox tables in Postgres → Kafka.
+    #[cfg(feature = "relay")]
     Relay {
         #[command(subcommand)]
         command: RelayCommand,
     },
 }
 
+#[cfg(feature = "relay")]
 #[derive(Debug, Subcommand)]
 enum RelayCommand {
     /// Relay until SIGTERM; serve /metrics, /healthz and /readyz.
@@ -39,6 +51,15 @@ enum RelayCommand {
 
 /// Runs the command line; what the binary's `main` does.
 pub fn main(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Compat(args) => compat::run(&args),
+        #[cfg(feature = "relay")]
+        Command::Relay { command } => relay_main(command),
+    }
+}
+
+#[cfg(feature = "relay")]
+fn relay_main(command: RelayCommand) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -49,7 +70,7 @@ pub fn main(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(execute(cli)) {
+    match runtime.block_on(execute(command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(error = %err, "tidings failed");
@@ -59,29 +80,28 @@ pub fn main(cli: Cli) -> ExitCode {
     }
 }
 
-async fn execute(cli: Cli) -> Result<(), relay::RelayServiceError> {
+#[cfg(feature = "relay")]
+async fn execute(command: RelayCommand) -> Result<(), relay::RelayServiceError> {
     let environment = relay::process_environment();
-    match cli.command {
-        Command::Relay { command } => match command {
-            RelayCommand::Run(args) => {
-                let settings = args.resolve(relay::Purpose::Run, &environment)?;
-                relay::init_logging(settings.log_format);
-                tracing::info!(settings = ?settings, "starting the relay");
-                relay::run(&settings, relay::termination()?).await
+    match command {
+        RelayCommand::Run(args) => {
+            let settings = args.resolve(relay::Purpose::Run, &environment)?;
+            relay::init_logging(settings.log_format);
+            tracing::info!(settings = ?settings, "starting the relay");
+            relay::run(&settings, relay::termination()?).await
+        }
+        RelayCommand::Migrate(args) => {
+            let settings = args.resolve(relay::Purpose::Migrate, &environment)?;
+            relay::init_logging(settings.log_format);
+            for table in relay::migrate(&settings).await? {
+                println!("{table}: current");
             }
-            RelayCommand::Migrate(args) => {
-                let settings = args.resolve(relay::Purpose::Migrate, &environment)?;
-                relay::init_logging(settings.log_format);
-                for table in relay::migrate(&settings).await? {
-                    println!("{table}: current");
-                }
-                Ok(())
-            }
-            RelayCommand::Config(args) => {
-                let settings = args.resolve(relay::Purpose::Run, &environment)?;
-                println!("{settings:#?}");
-                Ok(())
-            }
-        },
+            Ok(())
+        }
+        RelayCommand::Config(args) => {
+            let settings = args.resolve(relay::Purpose::Run, &environment)?;
+            println!("{settings:#?}");
+            Ok(())
+        }
     }
 }

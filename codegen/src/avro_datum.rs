@@ -66,7 +66,7 @@ fn mismatch(path: &str, message: impl Into<String>) -> DatumError {
 
 impl Converter<'_> {
     fn convert(&self, schema: &Avro, value: &Value, path: &str) -> Result<Datum, DatumError> {
-        let schema = match self.schema.deref(schema) {
+        let schema = match self.schema.resolve(schema) {
             Avro::Ref { name } => {
                 return Err(mismatch(path, format!("unknown named type {}", name.name)));
             }

@@ -9,7 +9,6 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::GENERATE_COMMAND;
 use crate::compat::{self, Change, Comparison, Policy, Schema, SchemaFormat, Witness};
 use crate::emit;
 use crate::history::History;
@@ -274,7 +273,11 @@ pub struct CheckInput<'a> {
 /// Runs every check. Findings come sorted: errors first, then by location.
 pub fn check_schemas(input: &CheckInput<'_>) -> Result<Vec<Finding>, BaselineError> {
     let mut findings = Vec::new();
-    drift(input.drift, &mut findings);
+    drift(
+        input.drift,
+        &input.model.project.generate_command,
+        &mut findings,
+    );
 
     let released = input.baseline.events()?;
     let history = input.baseline.history()?;
@@ -390,7 +393,7 @@ pub fn check_schemas(input: &CheckInput<'_>) -> Result<Vec<Finding>, BaselineErr
     Ok(findings)
 }
 
-fn drift(drift: &[StaleFile], findings: &mut Vec<Finding>) {
+fn drift(drift: &[StaleFile], generate_command: &str, findings: &mut Vec<Finding>) {
     for stale in drift {
         let what = match stale.staleness {
             Staleness::Missing => "is missing",
@@ -402,7 +405,7 @@ fn drift(drift: &[StaleFile], findings: &mut Vec<Finding>) {
             code: "DRIFT".into(),
             location: None,
             subject: format!("generated/{}", stale.path.display()),
-            message: format!("{what}; run `{GENERATE_COMMAND}` and commit the result"),
+            message: format!("{what}; run `{}` and commit the result", generate_command),
             context: Vec::new(),
             witness: None,
             divergence: None,

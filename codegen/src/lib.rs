@@ -9,7 +9,7 @@
 
 pub mod avro_datum;
 pub mod check;
-pub mod compat;
+pub use tidings_compat as compat;
 pub mod emit;
 pub mod example;
 pub mod history;
@@ -19,10 +19,10 @@ pub mod sync;
 pub mod types;
 
 pub use history::History;
-pub use model::{CatalogModel, EventModel, ModelError};
+pub use model::{AsyncApiServer, CatalogModel, EventModel, ModelError, ProjectSettings};
 pub use sync::{GeneratedFile, StaleFile, Staleness};
 
-/// The command that regenerates the committed output; every generated file names it.
+/// The default command that regenerates the committed output ([`ProjectSettings::generate_command`]).
 pub const GENERATE_COMMAND: &str = "cargo xtask gen";
 
 /// Every file generated for `model`, sorted by path: the schemas, the catalogue, and the version

@@ -18,6 +18,63 @@ pub struct CatalogModel {
     pub catalogue_enum: String,
     /// Every event, in catalogue order.
     pub events: Vec<EventModel>,
+    /// What the project sets about its packages and documents.
+    pub project: ProjectSettings,
+}
+
+/// What a project sets about its generated packages and documents (the `[package]` and
+/// `[asyncapi]` tables of `tidings.toml`). [`ProjectSettings::defaults`] derives every name from
+/// the catalogue's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectSettings {
+    /// The packages' version and the AsyncAPI document's `info.version`.
+    pub version: String,
+    /// SPDX licence expression of the packages and the AsyncAPI document; none is written when
+    /// unset.
+    pub license: Option<String>,
+    /// One line on what the catalogue is, for the package descriptions and the AsyncAPI `info`.
+    pub description: Option<String>,
+    /// Import name of the Python package, e.g. `shop_contracts` (distribution name: with `-`).
+    pub python_package: String,
+    /// Name of the npm package, e.g. `@shop/contracts`.
+    pub npm_package: String,
+    /// The command that regenerates the files, written in every header and in drift findings.
+    pub generate_command: String,
+    /// AsyncAPI `info.contact.name`; none is written when unset.
+    pub contact: Option<String>,
+    /// AsyncAPI `servers`, in order; a placeholder `kafka` server at `localhost:9092` when empty.
+    pub servers: Vec<AsyncApiServer>,
+}
+
+/// One AsyncAPI server (AsyncAPI 3.0 Server Object).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AsyncApiServer {
+    /// The key under `servers`, e.g. `production`.
+    pub name: String,
+    /// `host[:port]`, e.g. `kafka.internal:9092`.
+    pub host: String,
+    /// `kafka` or `kafka-secure`.
+    pub protocol: String,
+    /// What the server is.
+    pub description: Option<String>,
+}
+
+impl ProjectSettings {
+    /// Names derived from the catalogue's (`Shop` → `shop_contracts`, `@shop/contracts`),
+    /// version 0.1.0, no licence, `cargo xtask gen`.
+    pub fn defaults(catalogue: &str) -> Self {
+        let lower = catalogue.to_ascii_lowercase();
+        Self {
+            version: "0.1.0".into(),
+            license: None,
+            description: None,
+            python_package: format!("{lower}_contracts"),
+            npm_package: format!("@{lower}/contracts"),
+            generate_command: crate::GENERATE_COMMAND.into(),
+            contact: None,
+            servers: Vec::new(),
+        }
+    }
 }
 
 /// One event of the catalogue.
@@ -93,12 +150,15 @@ pub enum ModelProblem {
 impl CatalogModel {
     /// Builds the model of the catalogue whose typed payload is `P`, failing on the first contract
     /// whose Avro schema cannot be derived or whose example the Rust type rejects.
+    ///
+    /// The project settings are [`ProjectSettings::defaults`]; replace them with
+    /// [`with_project`](Self::with_project).
     pub fn of<P>(catalogue: &str) -> Result<Self, ModelError>
     where
         P: CataloguePayload,
         P::Member: schemars::JsonSchema,
     {
-        let events = <P::Member as Catalogue>::ALL
+        let events: Vec<EventModel> = <P::Member as Catalogue>::ALL
             .iter()
             .map(|member| {
                 let mut event = EventModel::new(member.member(), member.descriptor())?;
@@ -110,7 +170,16 @@ impl CatalogModel {
             catalogue: catalogue.to_owned(),
             catalogue_enum: <P::Member as schemars::JsonSchema>::schema_name().into_owned(),
             events,
+            project: ProjectSettings::defaults(catalogue),
         })
+    }
+}
+
+impl CatalogModel {
+    /// The same model with these project settings.
+    pub fn with_project(mut self, project: ProjectSettings) -> Self {
+        self.project = project;
+        self
     }
 }
 

@@ -336,7 +336,7 @@ fn corpus() -> (Vec<Value>, usize) {
         ("avro.json", SchemaFormat::Avro),
         ("json_schema.json", SchemaFormat::JsonSchema),
     ] {
-        let cases = read_json(&root().join("codegen/tests/cases").join(file));
+        let cases = read_json(&root().join("codegen/compat/tests/cases").join(file));
         for case in cases.as_array().into_iter().flatten() {
             if case.get("invalid").is_some() {
                 continue;

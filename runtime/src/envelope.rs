@@ -14,7 +14,7 @@ use crate::event::Event;
 use crate::time::Timestamp;
 use crate::trace::TraceParent;
 
-/// The version of the envelope structure itself. HuleEdu has only ever used 1.
+/// The version of the envelope structure itself; 1 is the only one so far.
 pub const ENVELOPE_SCHEMA_VERSION: u32 = 1;
 
 /// Envelope metadata key of the W3C trace context.
@@ -31,7 +31,7 @@ pub struct EventEnvelope<T> {
     /// Unique id of this event; consumers deduplicate on it.
     #[serde(default = "Uuid::new_v4")]
     pub event_id: Uuid,
-    /// What the payload is. tidings writes the topic, as HuleEdu's `topic_name()` convention does.
+    /// What the payload is: tidings writes the topic. Readers also accept the dotted event name.
     pub event_type: String,
     /// When the event was created.
     #[serde(default = "Timestamp::now")]
@@ -44,7 +44,7 @@ pub struct EventEnvelope<T> {
     /// Ties together the events of one business operation.
     #[serde(default = "Uuid::new_v4")]
     pub correlation_id: Uuid,
-    /// Where the payload's schema can be fetched. Unused by HuleEdu.
+    /// Where the payload's schema can be fetched (optional; tidings does not read it).
     #[serde(default)]
     pub data_schema_uri: Option<String>,
     /// The payload.

@@ -30,7 +30,7 @@ pub mod names {
     pub const EVENT_ID: &str = "event_id";
     /// The envelope's event type.
     pub const EVENT_TYPE: &str = "event_type";
-    /// The trace id HuleEdu consumers log: the correlation id.
+    /// The trace id consumers log: the correlation id.
     pub const TRACE_ID: &str = "trace_id";
     /// W3C trace context.
     pub const TRACEPARENT: &str = "traceparent";
@@ -178,7 +178,7 @@ impl StandardHeaders {
             "properties": {
                 names::EVENT_ID: uuid("The envelope's event_id."),
                 names::EVENT_TYPE: {"type": "string", "description": "The envelope's event_type (the topic)."},
-                names::TRACE_ID: {"type": "string", "description": "The envelope's correlation_id, as HuleEdu consumers log it."},
+                names::TRACE_ID: {"type": "string", "description": "The envelope's correlation_id, for consumers that log a trace id."},
                 names::TRACEPARENT: {
                     "type": "string",
                     "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",

@@ -7,12 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cross_check;
-mod git;
 use huleedu_contracts::ProcessingEventPayload;
-use tidings_codegen::check::{Baseline, CheckInput, Severity};
-use tidings_codegen::compat::{self, Compatibility, Policy, Schema, SchemaFormat};
-use tidings_codegen::source::SourceIndex;
-use tidings_codegen::{CatalogModel, GENERATE_COMMAND, History, Staleness};
+use tidings_cli::project::{CONFIG_FILE, Project, ProjectCommand};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "tidings project tasks")]
@@ -23,15 +19,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate generated/ from the contracts.
-    Gen {
-        /// Change nothing; fail if any file in generated/ is stale.
-        #[arg(long)]
-        check: bool,
-        /// Output directory (default: generated/ at the workspace root).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    /// gen, check-schemas and compat for HuleEdu's catalogue, as any project runs them
+    /// (tidings.toml at the workspace root).
+    #[command(flatten)]
+    Project(ProjectCommand),
     /// Run one HuleEdu flow through outbox, relay, Kafka and the idempotent consumer.
     Demo {
         /// Use this Postgres instead of a throwaway one.
@@ -51,48 +42,6 @@ enum Command {
         /// `--format text|json`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
-    },
-    /// Compare two schema files: can data written with OLD be read with NEW under MODE?
-    /// `.avsc` files are Avro, `.json` files JSON Schema. Exit 0 compatible, 1 incompatible,
-    /// 2 unreadable or invalid input.
-    Compat {
-        /// The schema data was written with (the previous version).
-        #[arg(long)]
-        old: PathBuf,
-        /// The schema to check (the new version).
-        #[arg(long)]
-        new: PathBuf,
-        /// Compatibility mode: none, backward, backward_transitive, forward, forward_transitive,
-        /// full, full_transitive (transitive modes see only OLD here).
-        #[arg(long, default_value = "backward")]
-        mode: Compatibility,
-        /// JSON Schema content-model policy: strict (Confluent's default) or lenient.
-        #[arg(long, default_value = "strict")]
-        policy: Policy,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-        format: ReportFormat,
-    },
-    /// Compare the schemas of the current contracts with a baseline (default: generated/ as
-    /// committed where this branch left the main branch, `git merge-base HEAD origin/HEAD`):
-    /// incompatible changes under each event's mode, including between the baseline's own released
-    /// revisions, removed events, changed topics and keys, drift between the contracts and
-    /// generated/, and lints. Exit 0 clean, 1 findings, 2 usage or I/O error.
-    CheckSchemas {
-        /// Compare with generated/ as committed at this git revision (default: the merge-base
-        /// with the main branch).
-        #[arg(long, conflicts_with = "baseline")]
-        against: Option<String>,
-        /// Compare with this directory (laid out like generated/); `--baseline generated` checks
-        /// the version history of the working tree, with no git.
-        #[arg(long)]
-        baseline: Option<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = FindingFormat::Text)]
-        format: FindingFormat,
-        /// JSON Schema content-model policy: strict (Confluent's default) or lenient.
-        #[arg(long, default_value = "strict")]
-        policy: Policy,
     },
     /// Check generated/ with other languages' own tools: Python (jsonschema, pydantic, fastavro)
     /// and Node (tsc --strict, ajv, @asyncapi/parser), and the compatibility engine's witnesses
@@ -116,29 +65,23 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum ReportFormat {
-    Text,
-    Json,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum FindingFormat {
-    Text,
-    Json,
-    Github,
-}
-
-/// Hand-written files inside generated/ that the generator leaves alone.
-const HAND_WRITTEN: &[&str] = &["README.md"];
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Gen { check, out } => generate(
-            check,
-            out.unwrap_or_else(|| workspace_root().join("generated")),
-        ),
+        Command::Project(command) => {
+            // From the current directory up, as any project's xtask: run in another checkout,
+            // it reads that checkout's tidings.toml, never this one's.
+            let start = std::env::current_dir().unwrap_or_else(|_| workspace_root());
+            match Project::find(&start, CONFIG_FILE) {
+                Ok(project) => {
+                    tidings_cli::project::execute::<ProcessingEventPayload>(&project, command)
+                }
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Demo {
             database_url,
             bootstrap_servers,
@@ -156,19 +99,6 @@ fn main() -> ExitCode {
             run_test_binary("demo", &[], &args)
         }
         Command::Topics { args } => run_test_binary("topics", &[], &args),
-        Command::Compat {
-            old,
-            new,
-            mode,
-            policy,
-            format,
-        } => compat(&old, &new, mode, policy, format),
-        Command::CheckSchemas {
-            against,
-            baseline,
-            format,
-            policy,
-        } => check_schemas(against, baseline, format, policy),
         Command::CrossCheck => match cross_check::run(&workspace_root()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -239,248 +169,4 @@ fn run_test_binary(binary: &str, cargo_flags: &[&str], args: &[String]) -> ExitC
             ExitCode::from(2)
         }
     }
-}
-
-fn generate(check: bool, out: PathBuf) -> ExitCode {
-    let model = match model() {
-        Ok(model) => model,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let released = match released_history(&out) {
-        Ok(history) => history,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let files = match tidings_codegen::generate(&model, &released) {
-        Ok(files) => files,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = if check {
-        tidings_codegen::sync::check(&out, &files, HAND_WRITTEN)
-    } else {
-        tidings_codegen::sync::write(&out, &files, HAND_WRITTEN)
-    };
-    let changes = match result {
-        Ok(changes) => changes,
-        Err(err) => {
-            eprintln!("error: {}: {err}", out.display());
-            return ExitCode::from(2);
-        }
-    };
-    for change in &changes {
-        let what = match change.staleness {
-            Staleness::Missing => "missing",
-            Staleness::Outdated => "outdated",
-            Staleness::Orphaned => "no longer generated",
-        };
-        let verb = if check { "stale" } else { "updated" };
-        eprintln!("{verb}: {} ({what})", out.join(&change.path).display());
-    }
-    if check && !changes.is_empty() {
-        eprintln!(
-            "error: {} generated file(s) are stale; run `{GENERATE_COMMAND}` and commit the result",
-            changes.len()
-        );
-        return ExitCode::from(1);
-    }
-    if !check {
-        eprintln!(
-            "{} files in {}, {} changed",
-            files.len(),
-            out.display(),
-            changes.len()
-        );
-    }
-    ExitCode::SUCCESS
-}
-
-fn load_schema(path: &Path) -> Result<Schema, String> {
-    let name = path.display().to_string();
-    let format = SchemaFormat::from_file_name(&name).ok_or_else(|| {
-        format!(
-            "{name}: unknown schema type; name Avro files `.avsc` and JSON Schema files `.json`"
-        )
-    })?;
-    let text = std::fs::read_to_string(path).map_err(|err| format!("{name}: {err}"))?;
-    Schema::parse(format, &text).map_err(|err| format!("{name}: {err}"))
-}
-
-fn compat(
-    old: &Path,
-    new: &Path,
-    mode: Compatibility,
-    policy: Policy,
-    format: ReportFormat,
-) -> ExitCode {
-    let schemas = load_schema(old).and_then(|old| Ok((old, load_schema(new)?)));
-    let report = schemas.and_then(|(old, new)| {
-        let schema_format = new.format();
-        compat::check(mode, policy, std::slice::from_ref(&old), &new)
-            .map(|report| (report, schema_format))
-            .map_err(|err| err.to_string())
-    });
-    let (report, schema_format) = match report {
-        Ok(report) => report,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    match format {
-        ReportFormat::Text => print!("{}", report.to_text(schema_format)),
-        ReportFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report.to_json(schema_format)).unwrap_or_default()
-        ),
-    }
-    if report.is_compatible() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
-}
-
-/// The released history in `out`: its history files, less drafts (revisions not committed at
-/// HEAD) when `out` is inside a git checkout.
-fn released_history(out: &Path) -> Result<History, String> {
-    let dir = out.join(tidings_codegen::history::DIR);
-    let tree = tidings_codegen::sync::read_tree(&dir)
-        .map_err(|err| format!("{}: {err}", dir.display()))?;
-    let committed = if dir.exists() {
-        git::committed_paths(&dir, "HEAD")
-    } else {
-        None
-    };
-    let files: Vec<(String, &str)> = tree
-        .iter()
-        .filter(|(path, _)| committed.as_ref().is_none_or(|c| c.contains(path)))
-        .map(|(path, contents)| {
-            (
-                format!("{}/{path}", tidings_codegen::history::DIR),
-                contents.as_str(),
-            )
-        })
-        .collect();
-    History::from_files(files.iter().map(|(p, c)| (p.as_str(), *c))).map_err(|err| err.to_string())
-}
-
-fn model() -> Result<CatalogModel, String> {
-    CatalogModel::of::<ProcessingEventPayload>("HuleEdu")
-        .map_err(|err| format!("cannot build the schemas: {err}"))
-}
-
-/// Every `.rs` file in the folders that hold the contracts, relative to the workspace root.
-fn contract_sources(model: &CatalogModel) -> Result<Vec<(String, String)>, String> {
-    let root = workspace_root();
-    let folders: std::collections::BTreeSet<PathBuf> = model
-        .events
-        .iter()
-        .filter_map(|event| Path::new(event.source.file).parent().map(Path::to_path_buf))
-        .collect();
-    let mut files = Vec::new();
-    for folder in folders {
-        let tree = tidings_codegen::sync::read_tree(&root.join(&folder))
-            .map_err(|err| format!("{}: {err}", folder.display()))?;
-        for (path, contents) in tree {
-            if path.ends_with(".rs") {
-                files.push((format!("{}/{path}", folder.display()), contents));
-            }
-        }
-    }
-    Ok(files)
-}
-
-fn check_schemas(
-    against: Option<String>,
-    baseline_dir: Option<PathBuf>,
-    format: FindingFormat,
-    policy: Policy,
-) -> ExitCode {
-    match run_check_schemas(against, baseline_dir, format, policy) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn run_check_schemas(
-    against: Option<String>,
-    baseline_dir: Option<PathBuf>,
-    format: FindingFormat,
-    policy: Policy,
-) -> Result<bool, String> {
-    let model = model()?;
-    let generated = workspace_root().join("generated");
-    let released = released_history(&generated)?;
-    let files = tidings_codegen::generate(&model, &released).map_err(|err| err.to_string())?;
-    let drift = tidings_codegen::sync::check(&generated, &files, HAND_WRITTEN)
-        .map_err(|err| format!("{}: {err}", generated.display()))?;
-    let baseline_files = match (&baseline_dir, &against) {
-        (Some(dir), _) => {
-            if !dir.is_dir() {
-                return Err(format!("--baseline {}: not a directory", dir.display()));
-            }
-            tidings_codegen::sync::read_tree(dir)
-                .map_err(|err| format!("{}: {err}", dir.display()))?
-        }
-        (None, reference) => {
-            let reference = reference
-                .clone()
-                .unwrap_or_else(|| git::default_baseline(&generated));
-            git::committed_files(&generated, &reference)?
-        }
-    };
-    let baseline = Baseline {
-        files: baseline_files.into_iter().collect(),
-    };
-    let sources = contract_sources(&model)?;
-    let sources = SourceIndex::parse(sources.iter().map(|(p, c)| (p.as_str(), c.as_str())))
-        .map_err(|err| err.to_string())?;
-    let findings = tidings_codegen::check::check_schemas(&CheckInput {
-        model: &model,
-        baseline: &baseline,
-        drift: &drift,
-        sources: &sources,
-        policy,
-    })
-    .map_err(|err| err.to_string())?;
-    let summary = tidings_codegen::check::summary(&model, &findings);
-    match format {
-        FindingFormat::Text => {
-            for finding in &findings {
-                println!("{finding}");
-            }
-            eprintln!("{summary}");
-        }
-        FindingFormat::Github => {
-            for finding in &findings {
-                println!("{}", finding.github());
-            }
-            eprintln!("{summary}");
-        }
-        FindingFormat::Json => {
-            let report = serde_json::json!({
-                "findings": findings.iter().map(|f| f.to_json()).collect::<Vec<_>>(),
-                "summary": summary,
-            });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
-        }
-    }
-    Ok(!findings
-        .iter()
-        .any(|f| matches!(f.severity, Severity::Error | Severity::Warning)))
 }

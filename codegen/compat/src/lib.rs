@@ -19,6 +19,9 @@
 //!
 //! Everything here is pure: schemas come in as text, verdicts go out as values.
 
+// Library code reports bad input as errors; it does not panic on it.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod avro;
 pub mod json;
 pub mod path;

@@ -4,7 +4,7 @@
 //! and the rule that decides it.
 
 use serde_json::Value;
-use tidings_codegen::compat::{self, Policy, Schema, SchemaFormat};
+use tidings_compat::{self as compat, Policy, Schema, SchemaFormat};
 
 fn cases(file: &str) -> Vec<Value> {
     let path = format!("{}/tests/cases/{file}", env!("CARGO_MANIFEST_DIR"));
@@ -133,7 +133,7 @@ fn avro_verdicts_match_apache_avro_outside_logical_types() {
 /// Avro defaults refuse none of them.
 #[test]
 fn generated_schemas_load() {
-    let root = format!("{}/../generated", env!("CARGO_MANIFEST_DIR"));
+    let root = format!("{}/../../generated", env!("CARGO_MANIFEST_DIR"));
     let mut pending = vec![std::path::PathBuf::from(&root)];
     let mut loaded = 0;
     while let Some(dir) = pending.pop() {

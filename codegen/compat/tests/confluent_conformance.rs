@@ -6,14 +6,14 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
-use tidings_codegen::compat::{self, Compatibility, Policy, Schema, SchemaFormat};
+use tidings_compat::{self as compat, Compatibility, Policy, Schema, SchemaFormat};
 
 fn cases_dir() -> PathBuf {
     std::env::var_os("JSON_SCHEMA_COMPAT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/conformance/json-schema-compat")
+                .join("../../../shared/conformance/json-schema-compat")
         })
 }
 

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use apache_avro::Schema as AvroSchema;
 use apache_avro::types::Value as Datum;
 use serde_json::Value;
-use tidings_codegen::compat::{self, Change, Policy, Schema, SchemaFormat, Witness};
+use tidings_compat::{self as compat, Change, Policy, Schema, SchemaFormat, Witness};
 
 fn cases(file: &str) -> Vec<Value> {
     let path = format!("{}/tests/cases/{file}", env!("CARGO_MANIFEST_DIR"));

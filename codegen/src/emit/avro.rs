@@ -13,6 +13,13 @@ pub fn emit(model: &CatalogModel) -> Vec<GeneratedFile> {
     model
         .events
         .iter()
-        .map(|event| json_file(path(&event.topic), &event.type_name, &event.avro_schema))
+        .map(|event| {
+            json_file(
+                model,
+                path(&event.topic),
+                &event.type_name,
+                &event.avro_schema,
+            )
+        })
         .collect()
 }

@@ -35,6 +35,7 @@ fn catalog_json(model: &CatalogModel) -> GeneratedFile {
         })
         .collect();
     json_file(
+        model,
         "catalog.json".into(),
         &model.catalogue,
         &json!({ "catalogue": model.catalogue, "events": events }),
@@ -44,7 +45,7 @@ fn catalog_json(model: &CatalogModel) -> GeneratedFile {
 fn catalog_markdown(model: &CatalogModel) -> GeneratedFile {
     let mut out = format!(
         "<!-- {} -->\n\n# {}\n\n",
-        header(&model.catalogue),
+        header(model, &model.catalogue),
         model.catalogue
     );
     out.push_str(&format!("{} events.\n\n", model.events.len()));

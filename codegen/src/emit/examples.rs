@@ -49,6 +49,7 @@ pub fn emit(model: &CatalogModel) -> Vec<GeneratedFile> {
         .iter()
         .map(|event| {
             json_file(
+                model,
                 path(&event.topic),
                 &event.type_name,
                 &json!({

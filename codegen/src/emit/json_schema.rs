@@ -61,6 +61,7 @@ pub fn envelope_schema(model: &CatalogModel) -> Value {
 
 pub fn emit(model: &CatalogModel) -> Vec<GeneratedFile> {
     let envelope = json_file(
+        model,
         ENVELOPE_PATH.to_owned(),
         "EventEnvelope",
         &envelope_schema(model),
@@ -74,7 +75,12 @@ pub fn emit(model: &CatalogModel) -> Vec<GeneratedFile> {
                     schema.insert(key.clone(), value.clone());
                 }
             }
-            json_file(path(&event.topic), &event.type_name, &Value::Object(schema))
+            json_file(
+                model,
+                path(&event.topic),
+                &event.type_name,
+                &Value::Object(schema),
+            )
         }))
         .collect()
 }

@@ -544,7 +544,7 @@ export interface EssayStudentAssociationUpdatedV1 {
 export interface EventEnvelope {
   /** Unique id of this event; consumers deduplicate on it. */
   event_id?: string;
-  /** What the payload is. tidings writes the topic, as HuleEdu's `topic_name()` convention does. */
+  /** What the payload is: tidings writes the topic. Readers also accept the dotted event name. */
   event_type: string;
   /** When the event was created. */
   event_timestamp?: string;
@@ -554,7 +554,7 @@ export interface EventEnvelope {
   schema_version?: number;
   /** Ties together the events of one business operation. */
   correlation_id?: string;
-  /** Where the payload's schema can be fetched. Unused by HuleEdu. */
+  /** Where the payload's schema can be fetched (optional; tidings does not read it). */
   data_schema_uri?: string | null;
   /** The payload. */
   data: Record<string, unknown>;

@@ -21,7 +21,7 @@ fn walk<'a>(
     node: &'a Avro,
     seen: &mut HashSet<String>,
 ) -> Result<(), String> {
-    match schema.deref(node) {
+    match schema.resolve(node) {
         Avro::Record(record) => {
             if !seen.insert(record.name.fullname(None)) {
                 return Ok(());
@@ -63,7 +63,7 @@ pub(super) fn admits(
     if depth > MAX_DEPTH {
         return Err("nested too deeply".into());
     }
-    let node = schema.deref(node);
+    let node = schema.resolve(node);
     let expected = |what: &str| Err(format!("expected {what} for {}", type_name(node)));
     match node {
         Avro::Null => match value {
@@ -142,7 +142,7 @@ pub(super) fn admits(
             Some(first) => admits(schema, first, value, depth + 1).map_err(|why| {
                 format!(
                     "a union's default must be a value of its first branch ({}): {why}",
-                    type_name(schema.deref(first))
+                    type_name(schema.resolve(first))
                 )
             }),
             None => Err("an empty union has no values".into()),

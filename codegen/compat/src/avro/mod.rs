@@ -66,13 +66,14 @@ impl AvroSchema {
         Ok(schema)
     }
 
-    /// The parsed schema.
-    pub(crate) fn root(&self) -> &Avro {
+    /// The parsed schema (apache-avro's model), e.g. to encode a datum with it.
+    pub fn root(&self) -> &Avro {
         &self.root
     }
 
-    /// `schema`, or the named type it refers to.
-    pub(crate) fn deref<'a>(&'a self, schema: &'a Avro) -> &'a Avro {
+    /// `schema`, or the named type it refers to when it is a reference (`{"type": "Name"}` after
+    /// the first definition).
+    pub fn resolve<'a>(&'a self, schema: &'a Avro) -> &'a Avro {
         match schema {
             Avro::Ref { name } => self
                 .named
@@ -293,8 +294,8 @@ impl Resolver<'_> {
     }
 
     fn resolve(&mut self, writer: &Avro, reader: &Avro, path: &SchemaPath) -> Vec<Change> {
-        let writer = self.writer.deref(writer);
-        let reader = self.reader.deref(reader);
+        let writer = self.writer.resolve(writer);
+        let reader = self.reader.resolve(reader);
 
         if let Avro::Union(union) = writer {
             let mut changes = Vec::new();
@@ -311,7 +312,7 @@ impl Resolver<'_> {
                     {
                         change.detail = format!(
                             "writer union branch {}: {}",
-                            type_name(self.writer.deref(branch)),
+                            type_name(self.writer.resolve(branch)),
                             change.detail
                         );
                     }
@@ -324,7 +325,7 @@ impl Resolver<'_> {
             let branches: Vec<&Avro> = union
                 .variants()
                 .iter()
-                .map(|branch| self.reader.deref(branch))
+                .map(|branch| self.reader.resolve(branch))
                 .collect();
             return match self.branch_for(writer, &branches) {
                 Some(index) => self.resolve(writer, branches[index], path),

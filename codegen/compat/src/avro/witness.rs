@@ -5,7 +5,7 @@ use apache_avro::Schema as Avro;
 use serde_json::{Map, Value};
 
 use super::{AvroSchema, logical};
-use crate::compat::Witness;
+use crate::Witness;
 
 /// One step from the writer's datum down to the value being resolved.
 #[derive(Debug, Clone)]
@@ -79,7 +79,7 @@ pub(super) fn build(writer: &AvroSchema, frames: &[Frame], leaf: Option<Value>) 
 /// The JSON encoding of `value` as a value of union branch `branch`: `null` as is, any other
 /// value as `{"<type name>": value}`.
 fn in_union(writer: &AvroSchema, branch: &Avro, value: Value) -> Value {
-    let branch = writer.deref(branch);
+    let branch = writer.resolve(branch);
     if matches!(branch, Avro::Null) {
         return value;
     }
@@ -125,7 +125,7 @@ fn sample_at(writer: &AvroSchema, schema: &Avro, depth: usize) -> Option<Value> 
     if depth > MAX_DEPTH {
         return None;
     }
-    let schema = writer.deref(schema);
+    let schema = writer.resolve(schema);
     Some(match schema {
         Avro::Null => Value::Null,
         Avro::Boolean => Value::Bool(false),
@@ -165,7 +165,7 @@ fn sample_at(writer: &AvroSchema, schema: &Avro, depth: usize) -> Option<Value> 
             let variants = union.variants();
             if variants
                 .iter()
-                .any(|b| matches!(writer.deref(b), Avro::Null))
+                .any(|b| matches!(writer.resolve(b), Avro::Null))
             {
                 return Some(Value::Null);
             }

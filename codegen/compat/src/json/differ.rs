@@ -11,8 +11,8 @@ use super::load::{
     ObjectRules, StringRules,
 };
 use super::semantics;
-use crate::compat::path::{SchemaPath, Segment};
-use crate::compat::{Change, Policy};
+use crate::path::{SchemaPath, Segment};
+use crate::{Change, Policy};
 
 /// Every difference a reader holding `reader` meets when it reads data written with `writer`
 /// (Confluent's `original` → `update`).

@@ -1,6 +1,6 @@
 //! The difference types and their verdicts.
 
-use crate::compat::Policy;
+use crate::Policy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Verdict {

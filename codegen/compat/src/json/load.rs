@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::compat::{CompatError, SchemaFormat};
+use crate::{CompatError, SchemaFormat};
 
 pub(super) type NodeId = usize;
 

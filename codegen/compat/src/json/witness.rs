@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::load::{Additional, Criterion, JsonSchema, Kind, NodeId};
-use crate::compat::{Change, Witness};
+use crate::{Change, Witness};
 
 /// How far down nested schemas values are drawn; deeper parts get their first value only.
 const MAX_DEPTH: usize = 8;
