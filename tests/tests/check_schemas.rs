@@ -45,7 +45,6 @@ fn copy_workspace(name: &str) -> PathBuf {
         "contracts",
         "codegen",
         "xtask",
-        "cli",
         "tests",
         "generated",
         ".cargo",
