@@ -70,6 +70,8 @@ pub mod registry;
 #[cfg(all(feature = "postgres", feature = "kafka"))]
 pub mod relay;
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod time;
 #[cfg(feature = "kafka")]
 pub mod topics;
@@ -97,6 +99,11 @@ pub use tidings_macros::Event;
 pub use tidings_macros::KeyPart;
 /// Declares a catalogue enum; see [`registry`].
 pub use tidings_macros::catalogue;
+
+/// The schemars tidings derives schemas with (1.x). Contracts derive `JsonSchema` from a direct
+/// `schemars = "1"` dependency (features `derive` and, for `Uuid` fields, `uuid1`), or from this
+/// one with `#[schemars(crate = "tidings::schemars")]`.
+pub use schemars;
 
 #[doc(hidden)]
 pub mod __private {

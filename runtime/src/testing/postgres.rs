@@ -85,7 +85,7 @@ impl TestPostgres {
                 "--locale=C",
             ],
         )?;
-        let port = crate::free_port()?;
+        let port = super::free_port()?;
         let options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
              -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB",
