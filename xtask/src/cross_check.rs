@@ -60,8 +60,8 @@ fn write_avro(generated: &Path, out: &Path) -> Result<usize, String> {
     Ok(count)
 }
 
-fn python(root: &Path, work: &Path) -> Result<(), String> {
-    // A fresh virtual environment every run: the package must install from nothing.
+/// A fresh virtual environment with the checkers: the packages must install from nothing.
+fn python_environment(work: &Path) -> Result<PathBuf, String> {
     let venv = work.join("venv");
     let bin = venv.join("bin");
     let _ = std::fs::remove_dir_all(&venv);
@@ -71,10 +71,15 @@ fn python(root: &Path, work: &Path) -> Result<(), String> {
             .args(["install", "--quiet", "--disable-pip-version-check"])
             .args(PYTHON_PACKAGES),
     )?;
+    Ok(bin)
+}
+
+/// Installs one catalogue's Python package into the environment and checks it.
+fn python(root: &Path, generated: &Path, bin: &Path, work: &Path) -> Result<(), String> {
     // pip builds in the source tree; build from a copy so generated/ stays as generated.
     let package = work.join("python-package");
     let _ = std::fs::remove_dir_all(&package);
-    copy_dir(&root.join("generated/python"), &package)?;
+    copy_dir(&generated.join("python"), &package)?;
     run_command(
         Command::new(bin.join("pip"))
             .args([
@@ -89,10 +94,14 @@ fn python(root: &Path, work: &Path) -> Result<(), String> {
     run_command(
         Command::new(bin.join("python"))
             .arg(root.join("tests/cross-language/check_python.py"))
-            .arg(root.join("generated"))
-            .arg(work.join("avro")),
-    )?;
-    // The compatibility engine's verdicts and witnesses, checked with Python's own validators.
+            .arg(generated)
+            .arg(work.join("avro"))
+            .arg(root.join("docs/outbox/vectors.json")),
+    )
+}
+
+/// The compatibility engine's verdicts and witnesses, checked with Python's own validators.
+fn compat_corpus(root: &Path, bin: &Path, work: &Path) -> Result<(), String> {
     let corpus = work.join("compat-corpus.json");
     run_command(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -140,7 +149,8 @@ const NODE_PACKAGES: &str = r#"{
 }
 "#;
 
-fn node(root: &Path, work: &Path) -> Result<(), String> {
+/// Installs the Node checkers once into `work/node`.
+fn node_environment(work: &Path) -> Result<PathBuf, String> {
     let dir = work.join("node");
     std::fs::create_dir_all(&dir).map_err(|err| format!("{}: {err}", dir.display()))?;
     let manifest = dir.join("package.json");
@@ -154,10 +164,15 @@ fn node(root: &Path, work: &Path) -> Result<(), String> {
         "--no-fund",
         "--loglevel=error",
     ]))?;
+    Ok(dir)
+}
+
+/// Type-checks, compiles and checks one catalogue's TypeScript package.
+fn node(root: &Path, generated: &Path, dir: &Path, name: &str) -> Result<(), String> {
     // Type-check and compile the generated package as its own tsconfig says (strict).
-    let package = dir.join("contracts");
+    let package = dir.join(format!("contracts-{name}"));
     let _ = std::fs::remove_dir_all(&package);
-    copy_dir(&root.join("generated/typescript"), &package)?;
+    copy_dir(&generated.join("typescript"), &package)?;
     run_command(
         Command::new(dir.join("node_modules/.bin/tsc"))
             .arg("-p")
@@ -169,18 +184,29 @@ fn node(root: &Path, work: &Path) -> Result<(), String> {
         .map_err(|err| format!("{}: {err}", script.display()))?;
     run_command(
         Command::new("node")
-            .current_dir(&dir)
+            .current_dir(dir)
             .arg(&script)
-            .arg(root.join("generated"))
-            .arg(package.join("dist")),
+            .arg(generated)
+            .arg(package.join("dist"))
+            .arg(root.join("docs/outbox/vectors.json")),
     )
 }
 
-pub fn run(root: &Path) -> Result<(), String> {
+/// Checks each catalogue's output in `generated` (HuleEdu's `generated/` and the example
+/// project's `tests/example/generated/` by default), then the compatibility engine.
+pub fn run(root: &Path, generated: &[PathBuf]) -> Result<(), String> {
     let work = root.join("target/cross-language");
-    let count = write_avro(&root.join("generated"), &work.join("avro"))?;
-    eprintln!("cross-check: {count} Avro datums written by apache-avro");
-    python(root, &work)?;
-    node(root, &work)?;
-    Ok(())
+    let bin = python_environment(&work)?;
+    let node_dir = node_environment(&work)?;
+    for (index, dir) in generated.iter().enumerate() {
+        let dir = root.join(dir);
+        let name = format!("catalogue-{index}");
+        let catalogue_work = work.join(&name);
+        eprintln!("cross-check: {}", dir.display());
+        let count = write_avro(&dir, &catalogue_work.join("avro"))?;
+        eprintln!("cross-check: {count} Avro datums written by apache-avro");
+        python(root, &dir, &bin, &catalogue_work)?;
+        node(root, &dir, &node_dir, &name)?;
+    }
+    compat_corpus(root, &bin, &work)
 }

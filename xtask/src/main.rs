@@ -47,7 +47,12 @@ enum Command {
     /// and Node (tsc --strict, ajv, @asyncapi/parser), and the compatibility engine's witnesses
     /// and compatible verdicts with python-jsonschema, fastavro and hypothesis-jsonschema.
     /// Installs them from PyPI and npm into target/cross-language on first use.
-    CrossCheck,
+    CrossCheck {
+        /// Output directories to check (repeatable; default: generated and the example
+        /// project's tests/example/generated).
+        #[arg(long = "generated")]
+        generated: Vec<PathBuf>,
+    },
     /// Measure the runtime against its raw limits, side by side in one run (release build).
     Bench {
         /// Print JSON instead of a table.
@@ -99,7 +104,17 @@ fn main() -> ExitCode {
             run_test_binary("demo", &[], &args)
         }
         Command::Topics { args } => run_test_binary("topics", &[], &args),
-        Command::CrossCheck => match cross_check::run(&workspace_root()) {
+        Command::CrossCheck { generated } => match cross_check::run(
+            &workspace_root(),
+            &if generated.is_empty() {
+                vec![
+                    PathBuf::from("generated"),
+                    PathBuf::from("tests/example/generated"),
+                ]
+            } else {
+                generated
+            },
+        ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("error: {message}");

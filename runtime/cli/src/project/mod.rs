@@ -535,7 +535,21 @@ where
                 .clone()
                 .or_else(|| configured.against.clone())
                 .unwrap_or_else(|| git::default_baseline(&generated));
-            git::committed_files(&generated, &reference)?
+            let committed = git::committed_files(&generated, &reference)?;
+            if committed.is_empty() {
+                // Nothing released yet: the first release is checked against itself, so drift,
+                // lints and the working tree's version history are still checked.
+                eprintln!(
+                    "note: {} holds nothing at `{reference}`: nothing is released yet, so only drift, lints and the version history are checked",
+                    generated.display()
+                );
+                files
+                    .iter()
+                    .map(|file| (file.path.display().to_string(), file.contents.clone()))
+                    .collect()
+            } else {
+                committed
+            }
         }
     };
     let baseline = Baseline {
