@@ -8,13 +8,16 @@
 //! | `string` + `format: uuid` | `{"type": "string", "logicalType": "uuid"}` |
 //! | `string` + `format: date-time` | `{"type": "long", "logicalType": "timestamp-micros"}` |
 //! | `string` with `enum` / `const` | `enum` (symbols must be Avro names) |
-//! | `integer` (`int32`/`int16`/`int8`/unsigned below 32 bits) | `int`, otherwise `long` |
+//! | `integer` (`int32`/`int16`/`int8`/unsigned below 32 bits) | `int`, otherwise `long` (the JSON Schema of `u64`, `usize`, `u128` and `i128` is bounded to `long`'s range, see `schema::settings`) |
 //! | `number` (`float`) | `float`, otherwise `double` |
 //! | `anyOf [S, null]` / `type: [t, "null"]` | `["null", S]`, default `null` |
 //! | `$ref: #/$defs/X` | named type `X`, defined once, then referenced by name |
+//! | `properties` beside `oneOf`/`anyOf`/`allOf` (`#[serde(flatten)]` of an enum) | one `record`: the object's fields, then each alternative's fields, optional (`["null", S]`) |
 //!
 //! A field that is not required and not nullable gets its JSON default when it has one, and
-//! otherwise becomes `["null", S]` with default `null`, because a writer may leave it out.
+//! otherwise becomes `["null", S]` with default `null`, because a writer may leave it out. A
+//! default is converted through the type wherever it is nested and however often a named type is
+//! used: an enum value becomes its symbol.
 
 use std::collections::BTreeSet;
 
@@ -41,6 +44,7 @@ pub fn avro_from_json_schema(
         defs,
         namespace,
         defined: BTreeSet::new(),
+        named: std::collections::BTreeMap::new(),
     };
     converter.defined.insert(name.to_owned());
     let mut record = converter.convert(root, "", name)?;
@@ -54,6 +58,9 @@ struct Converter<'a> {
     defs: &'a Map<String, Value>,
     namespace: &'a str,
     defined: BTreeSet<String>,
+    /// Named types by full name, as first defined: later uses are the bare name, and a default
+    /// given at a later use is converted through the definition.
+    named: std::collections::BTreeMap<String, Value>,
 }
 
 /// A converted type and whether it admits null.
@@ -92,6 +99,16 @@ impl Converter<'_> {
         }
         if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
             return self.reference(reference, path).map(|avro| Converted {
+                avro,
+                nullable: false,
+            });
+        }
+        if object.contains_key("properties")
+            && ["allOf", "anyOf", "oneOf"]
+                .iter()
+                .any(|keyword| object.contains_key(*keyword))
+        {
+            return self.flattened(object, path, name).map(|avro| Converted {
                 avro,
                 nullable: false,
             });
@@ -218,7 +235,10 @@ impl Converter<'_> {
                 field.insert("default".into(), Value::Null);
             } else {
                 if let (false, Some(default)) = (is_required, default) {
-                    field.insert("default".into(), avro_default(&converted.avro, default));
+                    field.insert(
+                        "default".into(),
+                        self.avro_default(&converted.avro, default),
+                    );
                 }
                 field.insert("type".into(), converted.avro);
             }
@@ -235,6 +255,74 @@ impl Converter<'_> {
         }
         record.insert("fields".into(), Value::Array(fields));
         Ok(Value::Object(record))
+    }
+
+    /// An object with properties of its own and alternatives beside them (`#[serde(flatten)]` of
+    /// an enum): one record with the object's fields and every alternative's fields, those of
+    /// `oneOf`/`anyOf` alternatives optional (`["null", T]`, default `null`), those of `allOf`
+    /// parts as they are required there. A value holds one alternative's keys; its Avro datum
+    /// holds `null` for the others, which a reader drops to get the JSON value back.
+    fn flattened(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &str,
+        name: &str,
+    ) -> Result<Value, SchemaError> {
+        let mut properties = object
+            .get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let mut required: Vec<Value> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for keyword in ["allOf", "anyOf", "oneOf"] {
+            let Some(branches) = object.get(keyword).and_then(Value::as_array) else {
+                continue;
+            };
+            for (index, branch) in branches.iter().enumerate() {
+                let unsupported = |construct: String| SchemaError::Unsupported {
+                    path: display(path),
+                    construct,
+                    hint: "nest the enum in a field of its own instead of flattening it",
+                };
+                let branch = match branch.get("$ref").and_then(Value::as_str) {
+                    Some(reference) => reference
+                        .strip_prefix("#/$defs/")
+                        .and_then(|def| self.defs.get(def))
+                        .unwrap_or(branch),
+                    None => branch,
+                };
+                let Some(branch_properties) = branch.get("properties").and_then(Value::as_object)
+                else {
+                    return Err(unsupported(format!(
+                        "alternative {index} of a flattened {keyword} without properties"
+                    )));
+                };
+                for (field, schema) in branch_properties {
+                    if properties.contains_key(field) {
+                        return Err(unsupported(format!(
+                            "property `{field}` in several parts of a flattened {keyword}"
+                        )));
+                    }
+                    properties.insert(field.clone(), schema.clone());
+                }
+                if keyword == "allOf" {
+                    required.extend(
+                        branch
+                            .get("required")
+                            .and_then(Value::as_array)
+                            .cloned()
+                            .unwrap_or_default(),
+                    );
+                }
+            }
+        }
+        let mut merged = object.clone();
+        merged.insert("required".into(), Value::Array(required));
+        self.record(&properties, &merged, path, name)
     }
 
     fn enumeration(
@@ -359,19 +447,98 @@ impl Converter<'_> {
             return Ok(Value::String(format!("{}.{def_name}", self.namespace)));
         }
         self.defined.insert(def_name.to_owned());
-        self.convert(target, path, def_name)
+        let avro = self.convert(target, path, def_name)?;
+        self.named
+            .insert(format!("{}.{def_name}", self.namespace), avro.clone());
+        Ok(avro)
+    }
+
+    /// A JSON default as Avro wants it, through named types however often they are used: an
+    /// enum default is the symbol of the JSON value, wherever it is nested (record fields, array
+    /// items, map values); an untyped value (a JSON-text string) defaults to the text of its JSON
+    /// default; a union's default is for its first branch (Avro 1.11 specification, "Unions").
+    fn avro_default(&self, avro: &Value, default: &Value) -> Value {
+        match avro {
+            Value::String(name) => match self.named.get(name) {
+                Some(definition) => self.avro_default(definition, default),
+                None => default.clone(),
+            },
+            Value::Array(branches) => branches
+                .first()
+                .map(|first| self.avro_default(first, default))
+                .unwrap_or_else(|| default.clone()),
+            Value::Object(object) => {
+                let logical = object.get("logicalType").and_then(Value::as_str);
+                match (object.get("type"), logical, default) {
+                    (Some(Value::String(kind)), _, Value::String(text)) if kind == "enum" => {
+                        Value::String(avro_symbol(text))
+                    }
+                    (Some(Value::String(kind)), Some("json"), default) if kind == "string" => {
+                        Value::String(default.to_string())
+                    }
+                    (Some(Value::String(kind)), _, Value::Object(values)) if kind == "record" => {
+                        let fields = object.get("fields").and_then(Value::as_array);
+                        let mut converted = values.clone();
+                        for field in fields.into_iter().flatten() {
+                            let (Some(name), Some(field_type)) =
+                                (field.get("name").and_then(Value::as_str), field.get("type"))
+                            else {
+                                continue;
+                            };
+                            if let Some(value) = values.get(name) {
+                                converted
+                                    .insert(name.to_owned(), self.avro_default(field_type, value));
+                            }
+                        }
+                        Value::Object(converted)
+                    }
+                    (Some(Value::String(kind)), _, Value::Array(items)) if kind == "array" => {
+                        let item_type = object.get("items").unwrap_or(&Value::Null);
+                        Value::Array(
+                            items
+                                .iter()
+                                .map(|item| self.avro_default(item_type, item))
+                                .collect(),
+                        )
+                    }
+                    (Some(Value::String(kind)), _, Value::Object(values)) if kind == "map" => {
+                        let value_type = object.get("values").unwrap_or(&Value::Null);
+                        Value::Object(
+                            values
+                                .iter()
+                                .map(|(k, v)| (k.clone(), self.avro_default(value_type, v)))
+                                .collect(),
+                        )
+                    }
+                    // A nested type written in place (`{"type": {"type": "enum", …}}`).
+                    (Some(inner @ (Value::Object(_) | Value::String(_))), _, _) if !matches!(inner, Value::String(k) if is_primitive(k)) => {
+                        self.avro_default(inner, default)
+                    }
+                    _ => default.clone(),
+                }
+            }
+            _ => default.clone(),
+        }
     }
 }
 
-/// A JSON default as Avro wants it: an enum default is the symbol of the JSON value.
-/// An untyped value (a JSON-text string) defaults to the text of its JSON default.
-fn avro_default(avro: &Value, default: &Value) -> Value {
-    let logical = avro.get("logicalType").and_then(Value::as_str);
-    match (avro.get("type").and_then(Value::as_str), logical, default) {
-        (Some("enum"), _, Value::String(text)) => Value::String(avro_symbol(text)),
-        (Some("string"), Some("json"), default) => Value::String(default.to_string()),
-        _ => default.clone(),
-    }
+fn is_primitive(kind: &str) -> bool {
+    matches!(
+        kind,
+        "null"
+            | "boolean"
+            | "int"
+            | "long"
+            | "float"
+            | "double"
+            | "bytes"
+            | "string"
+            | "record"
+            | "enum"
+            | "array"
+            | "map"
+            | "fixed"
+    )
 }
 
 /// `["null", …]` around a type, or `null` added first to a union (Avro unions do not nest).

@@ -58,11 +58,80 @@ pub const REQUIRED_NULLABLE_KEYWORD: &str = "x-tidings-required";
 ///
 /// Defaults that are computed at run time (a fresh UUID, the current time) are left out of the
 /// schema: a schema is a contract, and "now" is not a value it can state.
+///
+/// An object with properties beside a composition (a flattened enum) is closed with
+/// `unevaluatedProperties: false` instead, and integers of Rust types wider than Avro's `long`
+/// are bounded to its range, so both schemas describe the same values.
 pub fn settings() -> SchemaSettings {
     SchemaSettings::draft2020_12()
         .with_transform(RecursiveTransform(strip_runtime_defaults))
         .with_transform(RecursiveTransform(require_marked_nullables))
         .with_transform(RecursiveTransform(close_objects))
+        .with_transform(RecursiveTransform(close_composed_objects))
+        .with_transform(RecursiveTransform(bound_wide_integers))
+}
+
+const COMPOSITION: [&str; 3] = ["allOf", "oneOf", "anyOf"];
+
+/// An object with properties of its own and a composition (`#[serde(flatten)]` of an enum, whose
+/// variant's key sits next to the struct's own): `additionalProperties: false` on the object or on
+/// a branch would refuse the other's properties, and so every value. The object is closed with
+/// `unevaluatedProperties: false` instead (JSON Schema 2020-12 §11.3), which counts the
+/// properties the matching branch evaluated, and its branches are left open.
+fn close_composed_objects(schema: &mut Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if !object.contains_key("properties") {
+        return;
+    }
+    let mut composed = false;
+    for keyword in COMPOSITION {
+        let Some(Value::Array(branches)) = object.get_mut(keyword) else {
+            continue;
+        };
+        for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+            if branch.contains_key("properties")
+                && branch.get("additionalProperties") == Some(&Value::Bool(false))
+            {
+                branch.remove("additionalProperties");
+            }
+        }
+        composed = true;
+    }
+    if composed && object.get("additionalProperties") == Some(&Value::Bool(false)) {
+        object.remove("additionalProperties");
+        object.insert("unevaluatedProperties".into(), Value::Bool(false));
+    }
+}
+
+/// Integer formats whose Rust range exceeds Avro's `long` (signed 64-bit): `u64`, `usize`,
+/// `u128`, `i128`.
+const WIDER_THAN_LONG: &[&str] = &["uint64", "uint", "uint128", "int128"];
+
+/// Bounds integers of Rust types wider than Avro's `long` to its range, so the JSON Schema, the
+/// Avro schema and the models generated from them describe the same values: a `u64` field
+/// accepts 0 ..= 9223372036854775807 everywhere, and a larger value is refused by validation
+/// (`Event::validate`, the outbox) instead of being written as JSON that no Avro reader can hold.
+fn bound_wide_integers(schema: &mut Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let wide = object
+        .get("format")
+        .and_then(Value::as_str)
+        .is_some_and(|format| WIDER_THAN_LONG.contains(&format));
+    if !wide {
+        return;
+    }
+    let below = |value: &Value, limit: i64| value.as_i64().is_some_and(|v| v <= limit);
+    let above = |value: &Value, limit: i64| value.as_i64().is_some_and(|v| v >= limit);
+    if !object.get("maximum").is_some_and(|m| below(m, i64::MAX)) {
+        object.insert("maximum".into(), Value::from(i64::MAX));
+    }
+    if !object.get("minimum").is_some_and(|m| above(m, i64::MIN)) {
+        object.insert("minimum".into(), Value::from(i64::MIN));
+    }
 }
 
 /// Closes every object that declares properties and says nothing about others.
