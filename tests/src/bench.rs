@@ -59,10 +59,12 @@ pub struct BenchOptions {
     pub relay_rows: usize,
     /// Events through the outbox in the churn phase (default 1,000,000).
     pub churn_events: usize,
-    /// Run only these phases (`validation`, `enqueue`, `relay`, `latency`, `python`, `churn`,
-    /// `check-schemas`);
-    /// empty runs all.
+    /// Run only these phases (`validation`, `enqueue`, `relay`, `relay-binary`, `latency`,
+    /// `python`, `churn`, `check-schemas`); empty runs all.
     pub only: Vec<String>,
+    /// The `tidings` binary for the `relay-binary` phase (a release build); the phase is skipped
+    /// without it.
+    pub relay_binary: Option<std::path::PathBuf>,
 }
 
 /// What went wrong.
@@ -125,9 +127,16 @@ pub async fn run(options: BenchOptions) -> Result<Report, BenchError> {
     if wanted("validation") {
         rows.extend(validation_vs_serialization());
     }
-    if ["enqueue", "relay", "latency", "python", "churn"]
-        .iter()
-        .any(|phase| wanted(phase))
+    if [
+        "enqueue",
+        "relay",
+        "relay-binary",
+        "latency",
+        "python",
+        "churn",
+    ]
+    .iter()
+    .any(|phase| wanted(phase))
     {
         progress("starting Postgres and Kafka");
         let db = TestPostgres::database().await;
@@ -140,6 +149,14 @@ pub async fn run(options: BenchOptions) -> Result<Report, BenchError> {
         }
         if wanted("relay") {
             rows.extend(relay_throughput(&db.pool, &kafka, options.relay_rows).await?);
+        }
+        if wanted("relay-binary") {
+            match &options.relay_binary {
+                Some(binary) => rows.extend(
+                    relay_binary_vs_library(&db, &kafka, binary, options.relay_rows).await?,
+                ),
+                None => progress("relay-binary: skipped, no --relay-binary given"),
+            }
         }
         if wanted("latency") {
             rows.extend(latency(&db.pool, &kafka).await?);
@@ -907,6 +924,130 @@ async fn relay_throughput(
             row("relay / slower raw limit", fraction, "×"),
             "≥ 0.6×",
             fraction >= 0.6,
+        ),
+    ])
+}
+
+/// `tidings relay run` (the binary, a process of its own) against the library relay it wraps, on
+/// the same rows in two tables of one database, one after the other. Each is timed from its start
+/// (the binary's includes the process start and its connections) until no row is pending, which
+/// both read with the same cheap query on the pending-id index every 20 ms.
+async fn relay_binary_vs_library(
+    db: &crate::TestDatabase,
+    kafka: &TestKafka,
+    binary: &std::path::Path,
+    count: usize,
+) -> Result<Vec<Row>, BenchError> {
+    let pool = &db.pool;
+    progress(&format!(
+        "relay binary vs library: filling two outboxes with {count} rows each"
+    ));
+    let mut outboxes = Vec::new();
+    for table in ["bench_relay_library", "bench_relay_binary"] {
+        let outbox = Outbox::builder()
+            .table(table)
+            .validate(false)
+            .build()
+            .map_err(fail("outbox"))?;
+        outbox.migrate(pool).await.map_err(fail("migrate"))?;
+        outboxes.push(outbox);
+    }
+    for chunk in 0..count.div_ceil(1000) {
+        let n = 1000.min(count - chunk * 1000);
+        let batch: Vec<_> = (0..n)
+            .map(|i| envelope(&format!("job-{}", (chunk * 1000 + i) % 1000)))
+            .collect();
+        let mut tx = pool.begin().await.map_err(fail("begin"))?;
+        outboxes[0]
+            .enqueue_batch(&mut tx, &batch)
+            .await
+            .map_err(fail("enqueue"))?;
+        tx.commit().await.map_err(fail("commit"))?;
+    }
+    sqlx::raw_sql(
+        "INSERT INTO bench_relay_binary (event_id, event_type, topic, partition_key, key_shard, headers, payload) \
+         SELECT event_id, event_type, topic, partition_key, key_shard, headers, payload FROM bench_relay_library ORDER BY id; \
+         ANALYZE bench_relay_library; ANALYZE bench_relay_binary",
+    )
+    .execute(pool)
+    .await
+    .map_err(fail("copy"))?;
+    let drained = |table: &'static str| async move {
+        let deadline = Instant::now() + Duration::from_secs(600);
+        loop {
+            let (pending,): (bool,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT EXISTS (SELECT 1 FROM {table} WHERE state = 'pending')"
+            )))
+            .fetch_one(pool)
+            .await
+            .map_err(fail("poll"))?;
+            if !pending {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(BenchError(format!(
+                    "{table}: rows still pending after 600 s"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+
+    progress("relay binary vs library: the library relay");
+    let start = Instant::now();
+    let handle = Relay::builder(outboxes[0].clone(), pool.clone(), kafka.bootstrap_servers())
+        .preset(Environment::Testing)
+        .build()
+        .map_err(fail("relay"))?
+        .spawn();
+    drained("bench_relay_library").await?;
+    let library = count as f64 / start.elapsed().as_secs_f64();
+    handle.shutdown().await.map_err(fail("relay shutdown"))?;
+
+    progress("relay binary vs library: `tidings relay run` as a process");
+    let port = crate::free_port().map_err(BenchError)?;
+    let start = Instant::now();
+    let mut child = std::process::Command::new(binary)
+        .args([
+            "relay",
+            "run",
+            "--environment",
+            "testing",
+            "--log-format",
+            "text",
+        ])
+        .args(["--table", "public.bench_relay_binary"])
+        .arg("--database-url")
+        .arg(&db.url)
+        .arg("--bootstrap-servers")
+        .arg(kafka.bootstrap_servers())
+        .arg("--listen")
+        .arg(format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(fail("tidings relay run"))?;
+    let finished = drained("bench_relay_binary").await;
+    let binary_rate = count as f64 / start.elapsed().as_secs_f64();
+    let _ = child.kill();
+    let _ = child.wait();
+    finished?;
+    let ratio = binary_rate / library;
+    Ok(vec![
+        row(
+            &format!("library relay, {count} pending rows to acked records"),
+            library,
+            "events/s",
+        ),
+        row(
+            "`tidings relay run` (a process), the same rows",
+            binary_rate,
+            "events/s",
+        ),
+        with_target(
+            row("relay binary / library relay", ratio, "×"),
+            "≈ 1× (within noise)",
+            ratio >= 0.85,
         ),
     ])
 }

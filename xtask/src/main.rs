@@ -64,7 +64,8 @@ enum Command {
         /// Events through the outbox in the churn phase.
         #[arg(long, default_value_t = 1_000_000)]
         churn_events: usize,
-        /// Run only these phases: validation, enqueue, relay, latency, python, churn, check-schemas (repeatable).
+        /// Run only these phases: validation, enqueue, relay, relay-binary, latency, python,
+        /// churn, check-schemas (repeatable).
         #[arg(long)]
         only: Vec<String>,
     },
@@ -138,6 +139,32 @@ fn main() -> ExitCode {
             }
             if json {
                 args.push("--json".into());
+            }
+            // The relay service as users run it: the release binary, a process of its own.
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let built = std::process::Command::new(cargo)
+                .current_dir(workspace_root())
+                .args([
+                    "build",
+                    "--quiet",
+                    "--release",
+                    "--package",
+                    "tidings-cli",
+                    "--bin",
+                    "tidings",
+                ])
+                .status();
+            match built {
+                Ok(status) if status.success() => {
+                    args.push("--relay-binary".into());
+                    args.push(
+                        workspace_root()
+                            .join("target/release/tidings")
+                            .display()
+                            .to_string(),
+                    );
+                }
+                _ => eprintln!("bench: the tidings binary did not build; relay-binary is skipped"),
             }
             run_test_binary("bench", &["--release"], &args)
         }

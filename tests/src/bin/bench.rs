@@ -17,9 +17,13 @@ struct Args {
     /// Events through the outbox in the churn phase.
     #[arg(long, default_value_t = 1_000_000)]
     churn_events: usize,
-    /// Run only these phases: validation, enqueue, relay, latency, python, churn, check-schemas (repeatable).
+    /// Run only these phases: validation, enqueue, relay, relay-binary, latency, python, churn,
+    /// check-schemas (repeatable).
     #[arg(long)]
     only: Vec<String>,
+    /// The `tidings` binary for the relay-binary phase (`cargo xtask bench` builds and passes it).
+    #[arg(long)]
+    relay_binary: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -29,6 +33,7 @@ async fn main() -> ExitCode {
         relay_rows: args.relay_rows,
         churn_events: args.churn_events,
         only: args.only,
+        relay_binary: args.relay_binary,
     })
     .await
     {
