@@ -128,6 +128,22 @@ const BUILD_ARTEFACTS: &[&str] = &[
     ".tox",
 ];
 
+/// Files that package tools write next to the generated ones (`npm install`'s lock file, the
+/// TypeScript compiler's incremental state). Like the folders above, never checked nor removed.
+const TOOL_FILES: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "tsconfig.tsbuildinfo",
+];
+
+fn is_tool_file(file: &Path) -> bool {
+    file.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| TOOL_FILES.contains(&name) || name.ends_with(".tsbuildinfo"))
+}
+
 fn is_build_artefact(folder: &Path) -> bool {
     folder
         .file_name()
@@ -149,7 +165,7 @@ fn list_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
                 if !is_build_artefact(&path) {
                     pending.push(path);
                 }
-            } else {
+            } else if !is_tool_file(&path) {
                 found.push(path);
             }
         }
@@ -198,6 +214,9 @@ mod tests {
             "python/pkg/__pycache__/models.cpython-311.pyc",
             "typescript/dist/index.js",
             "typescript/node_modules/typescript/package.json",
+            "typescript/package-lock.json",
+            "typescript/yarn.lock",
+            "typescript/tsconfig.tsbuildinfo",
         ] {
             let path = dir.join(artefact);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -206,6 +225,7 @@ mod tests {
         assert_eq!(check(&dir, &files, &[]).unwrap(), Vec::new());
         write(&dir, &files, &[]).unwrap();
         assert!(dir.join("python/build/lib/pkg/models.py").exists());
+        assert!(dir.join("typescript/package-lock.json").exists());
         assert!(
             dir.join("typescript/node_modules/typescript/package.json")
                 .exists()

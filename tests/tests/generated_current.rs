@@ -15,8 +15,14 @@ fn released() -> History {
     History::from_files(tree.iter().map(|(p, c)| (p.as_str(), c.as_str()))).unwrap()
 }
 
+/// The model as `cargo xtask gen` builds it: with the settings of tidings.toml.
 fn model() -> CatalogModel {
-    CatalogModel::of::<ProcessingEventPayload>("HuleEdu")
+    let project = tidings_cli::project::Project::load(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tidings.toml"),
+    )
+    .expect("tidings.toml reads");
+    project
+        .model::<ProcessingEventPayload>()
         .expect("every contract has an Avro schema")
 }
 

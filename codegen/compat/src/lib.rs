@@ -234,7 +234,9 @@ pub enum CompatError {
         hint: &'static str,
     },
     /// The two schemas are in different languages.
-    #[error("cannot compare a {old} schema with a {new} schema")]
+    #[error(
+        "cannot compare {old} with {new}; give two `.json` (JSON Schema) or two `.avsc` (Avro) files"
+    )]
     MixedFormats {
         /// The old schema's language.
         old: SchemaFormat,

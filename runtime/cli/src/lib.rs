@@ -18,7 +18,11 @@ pub mod relay;
 
 /// Typed event contracts: schema compatibility and the outbox relay service.
 #[derive(Debug, Parser)]
-#[command(name = "tidings", version, about)]
+#[command(
+    name = "tidings",
+    version,
+    about = "tidings: compat on any two schema files, and the outbox relay service (gen and check-schemas run in a project's xtask: tidings_cli::project)"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

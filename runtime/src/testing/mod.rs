@@ -37,6 +37,8 @@ pub mod postgres;
 
 pub use kafka::{Broker, TestKafka, consume, consume_distinct, key_text, murmur2_partition};
 pub use postgres::{TestDatabase, TestPostgres};
+/// What [`consume`] returns, and the trait that reads its key, payload and headers.
+pub use rdkafka::message::{Headers, Message, OwnedMessage};
 
 /// Kafka consumer settings for tests: a consumer that restarts in the same group gets its
 /// partitions back after 6 s instead of 45 s.
