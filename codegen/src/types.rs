@@ -58,6 +58,19 @@ pub struct Bounds {
     pub pattern: Option<String>,
 }
 
+impl Ty {
+    /// Whether this type or one inside it is [`Ty::Email`] (the Python package then needs
+    /// `email-validator`).
+    pub fn mentions_email(&self) -> bool {
+        match self {
+            Ty::Email => true,
+            Ty::Array(inner, _) | Ty::Map(inner) | Ty::Nullable(inner) => inner.mentions_email(),
+            Ty::Union(members) => members.iter().any(Ty::mentions_email),
+            _ => false,
+        }
+    }
+}
+
 impl Bounds {
     /// Whether no constraint is set.
     pub fn is_empty(&self) -> bool {
@@ -126,6 +139,16 @@ pub struct TypeModel {
 }
 
 impl TypeModel {
+    /// Whether any class field or alias is (or holds) an email address.
+    pub fn mentions_email(&self) -> bool {
+        self.classes
+            .iter()
+            .flat_map(|class| &class.fields)
+            .map(|field| &field.ty)
+            .chain(self.aliases.iter().map(|alias| &alias.ty))
+            .any(Ty::mentions_email)
+    }
+
     /// The types of every payload in `model`, plus the envelope as `EventEnvelope`.
     pub fn of(model: &CatalogModel, envelope: &Value) -> Self {
         let mut found = Found::default();

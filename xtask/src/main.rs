@@ -19,8 +19,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// gen, check-schemas and compat for HuleEdu's catalogue, as any project runs them
-    /// (tidings.toml at the workspace root).
+    /// gen, check-schemas, compat and cross-check for HuleEdu's catalogue, as any project runs
+    /// them (tidings.toml at the workspace root); cross-check also checks the compatibility
+    /// engine's witnesses and verdicts with python-jsonschema, fastavro and hypothesis-jsonschema.
     #[command(flatten)]
     Project(ProjectCommand),
     /// Run one HuleEdu flow through outbox, relay, Kafka and the idempotent consumer.
@@ -43,16 +44,6 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Check generated/ with other languages' own tools: Python (jsonschema, pydantic, fastavro)
-    /// and Node (tsc --strict, ajv, @asyncapi/parser), and the compatibility engine's witnesses
-    /// and compatible verdicts with python-jsonschema, fastavro and hypothesis-jsonschema.
-    /// Installs them from PyPI and npm into target/cross-language on first use.
-    CrossCheck {
-        /// Output directories to check (repeatable; default: generated and the example
-        /// project's tests/example/generated).
-        #[arg(long = "generated")]
-        generated: Vec<PathBuf>,
-    },
     /// Measure the runtime against its raw limits, side by side in one run (release build).
     Bench {
         /// Print JSON instead of a table.
@@ -74,6 +65,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        // The catalogue's output as any project checks it, then the compatibility engine's
+        // witnesses and verdicts with Python's validators.
+        Command::Project(ProjectCommand::CrossCheck(args)) => {
+            tidings_cli::cross_check_report(cross_check::run(&workspace_root(), args))
+        }
         Command::Project(command) => {
             // From the current directory up, as any project's xtask: run in another checkout,
             // it reads that checkout's tidings.toml, never this one's.
@@ -105,23 +101,6 @@ fn main() -> ExitCode {
             run_test_binary("demo", &[], &args)
         }
         Command::Topics { args } => run_test_binary("topics", &[], &args),
-        Command::CrossCheck { generated } => match cross_check::run(
-            &workspace_root(),
-            &if generated.is_empty() {
-                vec![
-                    PathBuf::from("generated"),
-                    PathBuf::from("tests/example/generated"),
-                ]
-            } else {
-                generated
-            },
-        ) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
         Command::Bench {
             json,
             relay_rows,

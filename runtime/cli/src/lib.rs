@@ -3,7 +3,7 @@
 //! - [`project`]: `gen`, `gen --check`, `check-schemas` and `compat` for the catalogue a project
 //!   compiles into its xtask (five lines, driven by `tidings.toml`).
 //! - The `tidings` binary, which holds no catalogue: `tidings compat` on any two schema files
-//!   ([`compat`]); `tidings relay run` relays outbox tables to Kafka as a service of its own, so
+//!   ([`compat`]); `tidings cross-check` on any generated output ([`cross_check`]); `tidings relay run` relays outbox tables to Kafka as a service of its own, so
 //!   that services written in any language can use the outbox by inserting rows
 //!   (docs/OUTBOX.md), and `tidings relay migrate` creates the tables (`relay`, feature `relay`).
 
@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod compat;
+pub mod cross_check;
 pub mod project;
 #[cfg(feature = "relay")]
 pub mod relay;
@@ -21,7 +22,7 @@ pub mod relay;
 #[command(
     name = "tidings",
     version,
-    about = "tidings: compat on any two schema files, and the outbox relay service (gen and check-schemas run in a project's xtask: tidings_cli::project)"
+    about = "tidings: compat on any two schema files, cross-check on generated output, and the outbox relay service (gen and check-schemas run in a project's xtask: tidings_cli::project)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,6 +35,10 @@ enum Command {
     /// files are Avro, `.json` files JSON Schema. Exit 0 compatible, 1 incompatible, 2 unreadable
     /// or invalid input.
     Compat(compat::CompatArgs),
+    /// Check generated output with other languages' own tools: python-jsonschema, pydantic and
+    /// fastavro; tsc --strict, ajv and the AsyncAPI parser. Installs them from PyPI and npm into
+    /// the work directory on first use (needs python3 and npm). Exit 0 passed, 2 failed.
+    CrossCheck(cross_check::CrossCheckArgs),
     /// The outbox relay: outbox tables in Postgres → Kafka.
     #[cfg(feature = "relay")]
     Relay {
@@ -57,8 +62,33 @@ enum RelayCommand {
 pub fn main(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Compat(args) => compat::run(&args),
+        Command::CrossCheck(args) => {
+            let generated = if args.generated.is_empty() {
+                vec![std::path::PathBuf::from("generated")]
+            } else {
+                args.generated
+            };
+            let work = args
+                .work_dir
+                .unwrap_or_else(|| std::env::temp_dir().join("tidings-cross-check"));
+            cross_check_report(cross_check::run(&generated, &work).map(drop))
+        }
         #[cfg(feature = "relay")]
         Command::Relay { command } => relay_main(command),
+    }
+}
+
+/// Prints a cross-check's error; 0 passed, 2 failed or could not run.
+pub fn cross_check_report(result: Result<(), cross_check::CrossCheckError>) -> ExitCode {
+    match result {
+        Ok(()) => {
+            eprintln!("cross-check: passed");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -68,3 +68,26 @@ fn compat_gives_the_verdict_on_any_two_files_with_its_exit_code() {
     assert!(err.contains("broken.avsc"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn cross_check_of_a_folder_gen_did_not_write_says_so_before_installing_anything() {
+    let dir = std::env::temp_dir().join(format!("tidings-cross-check-bin-{}", std::process::id()));
+    let work = dir.join("work");
+    std::fs::create_dir_all(dir.join("generated/examples")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .arg("cross-check")
+        .arg("--generated")
+        .arg(dir.join("generated"))
+        .arg("--work-dir")
+        .arg(&work)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("schemas/avro: missing") && stderr.contains("run the project's `gen`"),
+        "{stderr}"
+    );
+    assert!(!work.exists(), "nothing is installed for a wrong folder");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,5 +1,5 @@
-//! The commands a project with its own catalogue runs: `gen`, `gen --check`, `check-schemas`
-//! and `compat`, driven by `tidings.toml`.
+//! The commands a project with its own catalogue runs: `gen`, `gen --check`, `check-schemas`,
+//! `compat` and `cross-check`, driven by `tidings.toml`.
 //!
 //! A project's xtask is five lines:
 //!
@@ -53,6 +53,7 @@ use tidings_codegen::{
 };
 
 use crate::compat::{self, CompatArgs};
+use crate::cross_check::{self, CrossCheckArgs};
 
 pub mod git;
 
@@ -231,6 +232,12 @@ impl Project {
             })
     }
 
+    /// Where `cross-check` installs its checkers: `tidings-cross-check` in cargo's target
+    /// directory for the project.
+    pub fn cross_check_work_dir(&self) -> PathBuf {
+        cross_check::target_dir(&self.root).join("tidings-cross-check")
+    }
+
     /// Where generated files go.
     pub fn out(&self) -> PathBuf {
         self.root.join(
@@ -328,6 +335,11 @@ pub enum ProjectCommand {
     CheckSchemas(CheckSchemasArgs),
     /// Compare two schema files: can data written with OLD be read with NEW under MODE?
     Compat(CompatArgs),
+    /// Check the output directory with other languages' own tools: python-jsonschema, pydantic
+    /// and fastavro; tsc --strict, ajv and the AsyncAPI parser. Installs them from PyPI and npm
+    /// into cargo's target directory on first use (needs python3 and npm). Exit 0 passed, 2
+    /// failed.
+    CrossCheck(CrossCheckArgs),
 }
 
 /// The options of `check-schemas`.
@@ -399,6 +411,17 @@ where
         }
         ProjectCommand::CheckSchemas(args) => report(check_schemas::<P>(project, args)),
         ProjectCommand::Compat(args) => compat::run(&args),
+        ProjectCommand::CrossCheck(args) => {
+            let generated = if args.generated.is_empty() {
+                vec![project.out()]
+            } else {
+                args.generated
+            };
+            let work = args
+                .work_dir
+                .unwrap_or_else(|| project.cross_check_work_dir());
+            crate::cross_check_report(cross_check::run(&generated, &work).map(drop))
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-"""Second, independent checks of generated/ from Python.
+"""Independent checks of a catalogue's generated output from Python (`tidings cross-check`).
 
 - every JSON Schema is valid against the 2020-12 meta-schema (python-jsonschema);
 - every example envelope validates against the envelope schema, and its payload against the

@@ -1,4 +1,4 @@
-// Second, independent checks of generated/ from Node:
+// Independent checks of a catalogue's generated output from Node (`tidings cross-check`):
 // - ajv (JSON Schema 2020-12, formats asserted) validates every example envelope and payload
 //   against the schemas the TypeScript package exports, and rejects invalid variants;
 // - @asyncapi/parser parses asyncapi.yaml with no errors and no warnings.
