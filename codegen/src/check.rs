@@ -268,6 +268,38 @@ pub struct CheckInput<'a> {
     pub sources: &'a SourceIndex,
     /// JSON Schema content-model policy.
     pub policy: Policy,
+    /// Breaking changes the project has reviewed and accepted.
+    pub accepted: &'a [AcceptedBreak],
+}
+
+/// A breaking change reviewed and accepted: the incompatibilities that revision `revision` of
+/// `topic` brings against the revisions before it are reported as notices with the reason, not as
+/// errors. For a contract that now states a constraint its consumers already enforced (a
+/// cross-field rule their own models checked), or a break coordinated with every consumer. Only
+/// that revision is covered: a later change is checked as usual (under a transitive mode, a later
+/// revision compared with one before `revision` can report the same break again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptedBreak {
+    /// The event's topic.
+    pub topic: String,
+    /// The revision (its number in `history/<topic>/`) whose breaks are accepted.
+    pub revision: usize,
+    /// Why: printed with every finding it covers.
+    pub reason: String,
+}
+
+/// Turns a breaking finding into a notice when `revision` of `topic` is accepted.
+fn accept(finding: &mut Finding, accepted: &[AcceptedBreak], topic: &str, revision: usize) {
+    if let Some(accepted) = accepted
+        .iter()
+        .find(|a| a.topic == topic && a.revision == revision)
+    {
+        finding.severity = Severity::Notice;
+        finding.context.push(format!(
+            "accepted in revision {revision}: {}",
+            accepted.reason
+        ));
+    }
 }
 
 /// Runs every check. Findings come sorted: errors first, then by location.
@@ -466,6 +498,7 @@ fn compatibility(
                 finding
                     .context
                     .insert(0, format!("released revision {} of {topic}", released + 1));
+                accept(&mut finding, input.accepted, topic, released + 1);
                 findings.push(finding);
             }
         }
@@ -477,15 +510,37 @@ fn compatibility(
                 }
             })?;
         let transitive = event.compatibility.is_transitive() && versions.len() > 1;
+        // The revision the current schema is: the latest released one when unchanged, else the
+        // next.
+        let current_value = match format {
+            SchemaFormat::JsonSchema => &event.json_schema,
+            SchemaFormat::Avro => &event.avro_schema,
+        };
+        let unchanged = history
+            .revisions(topic)
+            .last()
+            .map(|r| match format {
+                SchemaFormat::JsonSchema => r.json.as_str(),
+                SchemaFormat::Avro => r.avro.as_str(),
+            })
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+            .is_some_and(|latest| &latest == current_value);
+        let revision = if unchanged {
+            versions.len()
+        } else {
+            versions.len() + 1
+        };
         for (comparison, change) in report.incompatibilities() {
-            findings.push(incompatible(
+            let mut finding = incompatible(
                 event,
                 input.sources,
                 comparison,
                 change,
                 format,
                 transitive.then_some(versions.len()),
-            ));
+            );
+            accept(&mut finding, input.accepted, topic, revision);
+            findings.push(finding);
         }
     }
     Ok(())

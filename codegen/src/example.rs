@@ -85,9 +85,9 @@ impl Synthesizer<'_> {
                     .get(keyword)
                     .and_then(Value::as_array)
                     .and_then(|branches| {
-                        branches
-                            .iter()
-                            .find(|b| b.get("type") != Some(&json!("null")))
+                        branches.iter().find(|b| {
+                            b.get("type") != Some(&json!("null")) && !tidings::rules::is_rule(b)
+                        })
                     })
             {
                 return self.value(branch, path);
@@ -158,8 +158,44 @@ impl Synthesizer<'_> {
         } else {
             object.insert("note".into(), json!("example"));
         }
+        for rule in tidings::rules::rules_of(schema) {
+            keep_rule(&rule, schema, &mut object);
+        }
         self.depth -= 1;
         Value::Object(object)
+    }
+}
+
+/// Makes `object` keep a cross-field rule: of fields that must not be given together, the first
+/// given one stays and the others are left out (or `null` where required). Every field of the
+/// object is synthesised given, so the rules that need fields given already hold.
+fn keep_rule(rule: &tidings::rules::Rule, schema: &Value, object: &mut Map<String, Value>) {
+    use tidings::rules::RuleKind;
+
+    if !matches!(rule.kind, RuleKind::ExactlyOneOf | RuleKind::AtMostOneOf) {
+        return;
+    }
+    let required = |field: &str| {
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|names| names.iter().any(|name| name == field))
+    };
+    let mut kept = false;
+    for field in &rule.fields {
+        let given = object
+            .get(field)
+            .is_some_and(|value| !value.is_null() && value != "");
+        if !given {
+            continue;
+        }
+        if !kept {
+            kept = true;
+        } else if required(field) {
+            object.insert(field.clone(), Value::Null);
+        } else {
+            object.remove(field);
+        }
     }
 }
 

@@ -102,6 +102,8 @@ pub struct Class {
     pub description: Option<String>,
     /// Fields in wire order.
     pub fields: Vec<Field>,
+    /// Cross-field rules (`tidings::rules`), in declaration order.
+    pub rules: Vec<tidings::rules::Rule>,
 }
 
 /// A string enum.
@@ -276,6 +278,7 @@ fn named(name: &str, schema: &Value, found: &mut Found) {
             name: name.to_owned(),
             description: description(schema),
             fields,
+            rules: tidings::rules::rules_of(schema),
         });
 }
 

@@ -1,5 +1,6 @@
 //! Snapshots of every emitter's output for a small fixture catalogue: two events, a nested type,
-//! an enum, an optional field, a constraint, declared topic configuration and a UUID key.
+//! an enum, an optional field, a constraint, a cross-field rule, declared topic configuration and a
+//! UUID key.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -15,11 +16,14 @@ pub enum Grade {
     B,
 }
 
-/// Where a score came from.
+/// Where a score came from: a model or a person, not both.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = tidings::rules::exactly_one_of(&["model", "reviewer"]))]
 pub struct Origin {
     /// Model that produced the score.
-    pub model: String,
+    pub model: Option<String>,
+    /// Person who scored it.
+    pub reviewer: Option<String>,
 }
 
 /// An essay was scored.
@@ -165,7 +169,9 @@ fn project_settings_reach_the_packages_and_the_asyncapi_document() {
 
 mod check_schemas {
     use super::*;
-    use tidings_codegen::check::{Baseline, CheckInput, Finding, Severity, check_schemas};
+    use tidings_codegen::check::{
+        AcceptedBreak, Baseline, CheckInput, Finding, Severity, check_schemas,
+    };
     use tidings_codegen::compat::Policy;
     use tidings_codegen::source::SourceIndex;
 
@@ -180,14 +186,96 @@ mod check_schemas {
     }
 
     fn run(model: &CatalogModel, baseline: &Baseline) -> Vec<Finding> {
+        run_accepting(model, baseline, &[])
+    }
+
+    fn run_accepting(
+        model: &CatalogModel,
+        baseline: &Baseline,
+        accepted: &[AcceptedBreak],
+    ) -> Vec<Finding> {
         check_schemas(&CheckInput {
             model,
             baseline,
             drift: &[],
             sources: &SourceIndex::default(),
             policy: Policy::Strict,
+            accepted,
         })
         .expect("baseline reads")
+    }
+
+    /// A break accepted for the revision that brings it is a notice with the reason, in the
+    /// branch (current schema = the next revision) and once released (the history's chain); the
+    /// same break under another revision number, or another topic, stays an error.
+    #[test]
+    fn an_accepted_break_is_a_notice_only_for_its_topic_and_revision() {
+        let released = model();
+        let mut next = model();
+        next.events[0].json_schema["properties"]["score"]["type"] = "string".into();
+        let topic = next.events[0].topic.clone();
+        let accept = |topic: &str, revision| AcceptedBreak {
+            topic: topic.to_owned(),
+            revision,
+            reason: "coordinated with every consumer".into(),
+        };
+        let before = run(&next, &baseline(&released));
+        assert!(!codes(&before, Severity::Error).is_empty(), "{before:#?}");
+        // The baseline holds revision 1 only (no history): the change is revision 2.
+        let findings = run_accepting(&next, &baseline(&released), &[accept(&topic, 2)]);
+        assert!(
+            codes(&findings, Severity::Error).is_empty(),
+            "{findings:#?}"
+        );
+        let noted: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| {
+                f.context
+                    .iter()
+                    .any(|c| c.contains("coordinated with every consumer"))
+            })
+            .collect();
+        assert_eq!(
+            noted.len(),
+            codes(&before, Severity::Error).len(),
+            "{findings:#?}"
+        );
+        assert!(noted.iter().all(|f| f.severity == Severity::Notice));
+        for wrong in [accept(&topic, 3), accept("demo.other.v1", 2)] {
+            let findings = run_accepting(&next, &baseline(&released), &[wrong]);
+            assert_eq!(
+                codes(&findings, Severity::Error),
+                codes(&before, Severity::Error)
+            );
+        }
+        // Released: the history holds revisions 1 and 2, the baseline is that history.
+        let mut history = History::default();
+        for model in [&released, &next] {
+            let files = tidings_codegen::generate(model, &history).expect("templates render");
+            let paths: Vec<(String, &str)> = files
+                .iter()
+                .map(|f| (f.path.display().to_string(), f.contents.as_str()))
+                .collect();
+            history = History::from_files(paths.iter().map(|(p, c)| (p.as_str(), *c)))
+                .expect("the generated history reads back");
+        }
+        let with_history = Baseline {
+            files: tidings_codegen::generate(&next, &history)
+                .expect("templates render")
+                .into_iter()
+                .map(|f| (f.path.display().to_string(), f.contents))
+                .collect(),
+        };
+        let chain = run(&next, &with_history);
+        assert!(
+            chain.iter().any(|f| f.severity == Severity::Error
+                && f.context
+                    .iter()
+                    .any(|c| c.starts_with("released revision 2"))),
+            "{chain:#?}"
+        );
+        let chain = run_accepting(&next, &with_history, &[accept(&topic, 2)]);
+        assert!(codes(&chain, Severity::Error).is_empty(), "{chain:#?}");
     }
 
     fn codes(findings: &[Finding], severity: Severity) -> Vec<String> {

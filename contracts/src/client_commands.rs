@@ -45,6 +45,7 @@ pub struct ClientBatchPipelineRequestV1 {
 /// Exactly one of assignment_id (canonical prompt) or cms_prompt_ref (ad-hoc teacher prompt)
 /// must be supplied.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = tidings::rules::exactly_one_of(&["assignment_id", "cms_prompt_ref"]))]
 pub struct PipelinePromptPayload {
     /// Canonical assignment identifier for system-managed prompts
     #[schemars(length(max = 100))]

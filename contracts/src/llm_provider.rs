@@ -9,6 +9,8 @@ use crate::prelude::*;
     version = 1,
     key = request_id,
 )]
+#[schemars(transform = tidings::rules::exactly_one_of(&["winner", "error_detail"]))]
+#[schemars(transform = tidings::rules::required_with("winner", &["justification", "confidence"]))]
 pub struct LLMComparisonResultV1 {
     /// Original queue ID from LLM Provider Service
     pub request_id: String,

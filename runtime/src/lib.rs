@@ -69,6 +69,7 @@ pub mod record;
 pub mod registry;
 #[cfg(all(feature = "postgres", feature = "kafka"))]
 pub mod relay;
+pub mod rules;
 pub mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -92,6 +93,11 @@ pub use time::Timestamp;
 pub use trace::TraceParent;
 pub use untyped::Untyped;
 pub use validate::{ValidationError, Violation};
+
+/// The outbox test vectors of docs/OUTBOX.md as JSON (`runtime/vectors/outbox.json`): key →
+/// shard, envelope → payload and headers, as this crate writes them, for checking writers in other
+/// languages against it (checked against the runtime by `tests/outbox_vectors.rs`).
+pub const OUTBOX_TEST_VECTORS: &str = include_str!("../vectors/outbox.json");
 
 /// Derives [`Event`](trait@Event); see the crate docs for the attributes.
 pub use tidings_macros::Event;

@@ -1,4 +1,4 @@
-//! The test vectors of docs/OUTBOX.md (`docs/outbox/vectors.json`), which writers in other
+//! The test vectors of docs/OUTBOX.md (`runtime/vectors/outbox.json`, also `tidings::OUTBOX_TEST_VECTORS`), which writers in other
 //! languages check themselves against: key → shard, envelope → headers and payload bytes. The
 //! file must say what this implementation does; `TIDINGS_WRITE_VECTORS=1` rewrites it.
 
@@ -23,7 +23,7 @@ struct ResultPublished {
 }
 
 fn path() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/outbox/vectors.json")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/outbox.json")
 }
 
 /// FNV-1a 32-bit of the published test suite (Fowler/Noll/Vo), an independent check of the hash
@@ -104,6 +104,6 @@ fn the_vectors_file_says_what_this_implementation_does() {
     let committed = std::fs::read_to_string(path()).unwrap_or_default();
     assert!(
         committed == expected,
-        "docs/outbox/vectors.json is stale; run `TIDINGS_WRITE_VECTORS=1 cargo test -p tidings --all-features --test outbox_vectors`"
+        "runtime/vectors/outbox.json is stale; run `TIDINGS_WRITE_VECTORS=1 cargo test -p tidings --all-features --test outbox_vectors`"
     );
 }

@@ -209,6 +209,7 @@ fn check_once(
         drift: &[],
         sources,
         policy: Policy::Strict,
+        accepted: &[],
     })
     .map_err(fail("check-schemas"))?;
     Ok(findings.len())

@@ -81,6 +81,15 @@ struct ClassView {
     name: String,
     doc: String,
     fields: Vec<FieldView>,
+    rules: Vec<RuleView>,
+}
+
+/// A cross-field rule, as the arguments of `_check_rule` in models.py.
+#[derive(Serialize)]
+struct RuleView {
+    kind: String,
+    attributes: String,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -326,10 +335,37 @@ fn enum_view(e: &Enum, model: &CatalogModel) -> EnumView {
 }
 
 fn class_view(class: &Class, types: &TypeModel) -> ClassView {
+    let fields: Vec<FieldView> = class.fields.iter().map(|f| field_view(f, types)).collect();
+    let attribute = |wire: &str| {
+        class
+            .fields
+            .iter()
+            .zip(&fields)
+            .find(|(field, _)| field.name == wire)
+            .map_or_else(|| wire.to_owned(), |(_, view)| view.attribute.clone())
+    };
+    let rules = class
+        .rules
+        .iter()
+        .map(|rule| {
+            let attributes: Vec<String> = rule
+                .fields
+                .iter()
+                .map(|field| literal(&attribute(field)))
+                .collect();
+            RuleView {
+                kind: literal(rule.kind.as_str()),
+                // A tuple, with the trailing comma one element needs.
+                attributes: format!("({},)", attributes.join(", ")),
+                message: literal(&format!("{}: {}", rule.kind.as_str(), rule.describe())),
+            }
+        })
+        .collect();
     ClassView {
         name: class.name.clone(),
         doc: docstring(class.description.as_deref(), &class.name),
-        fields: class.fields.iter().map(|f| field_view(f, types)).collect(),
+        fields,
+        rules,
     }
 }
 
@@ -351,6 +387,10 @@ pub fn emit(model: &CatalogModel, types: &TypeModel) -> Result<Vec<GeneratedFile
     context.insert("description", &quote(&description));
     context.insert("package", &package);
     context.insert("uses_email", &types.mentions_email());
+    context.insert(
+        "uses_rules",
+        &types.classes.iter().any(|class| !class.rules.is_empty()),
+    );
     context.insert("distribution", &package.replace('_', "-"));
     let enums: Vec<EnumView> = types.enums.iter().map(|e| enum_view(e, model)).collect();
     let classes: Vec<ClassView> = types.classes.iter().map(|c| class_view(c, types)).collect();

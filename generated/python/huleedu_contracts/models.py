@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 __all__ = [
     "AssociationValidationMethod",
@@ -151,6 +151,26 @@ __all__ = [
     "SpellcheckResultV1",
     "BatchAuthorMatchesSuggestedV1",
 ]
+
+
+def _given(value: Any) -> bool:
+    """A field is given when it is set, not None and not the empty string (tidings.rules)."""
+    return value is not None and value != ""
+
+
+def _check_rule(model: BaseModel, kind: str, attributes: tuple[str, ...], message: str) -> None:
+    given = [_given(getattr(model, attribute)) for attribute in attributes]
+    count = sum(given)
+    if kind == "exactly_one_of":
+        holds = count == 1
+    elif kind == "at_least_one_of":
+        holds = count >= 1
+    elif kind == "at_most_one_of":
+        holds = count <= 1
+    else:  # required_with: the first field given requires the others
+        holds = not given[0] or all(given[1:])
+    if not holds:
+        raise ValueError(message)
 
 
 class AssociationValidationMethod(str, Enum):
@@ -1579,6 +1599,13 @@ Supports both success and error scenarios."""
     trace_id: str | None = Field(default=None, description="Distributed trace ID")
     request_metadata: ComparisonRequestMetadata = Field(default_factory=lambda: ComparisonRequestMetadata.model_validate({}), description="Opaque CJ-supplied metadata echoed back in callbacks. Must always include `essay_a_id`/`essay_b_id` for correlation; `bos_batch_id`, `prompt_sha256`, and future batching hints are additive.")
 
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> LLMComparisonResultV1:
+        """The contract's cross-field rules."""
+        _check_rule(self, "exactly_one_of", ("winner", "error_detail",), "exactly_one_of: exactly one of `winner` and `error_detail` must be given")
+        _check_rule(self, "required_with", ("winner", "justification", "confidence",), "required_with: when `winner` is given, `justification` and `confidence` must be given")
+        return self
+
 
 class LLMCostAlertV1(BaseModel):
     """Event published when cost threshold is exceeded."""
@@ -1680,6 +1707,12 @@ must be supplied."""
 
     assignment_id: Annotated[str, Field(max_length=100)] | None = Field(default=None, description="Canonical assignment identifier for system-managed prompts")
     cms_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for teacher-provided prompt payloads")
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> PipelinePromptPayload:
+        """The contract's cross-field rules."""
+        _check_rule(self, "exactly_one_of", ("assignment_id", "cms_prompt_ref",), "exactly_one_of: exactly one of `assignment_id` and `cms_prompt_ref` must be given")
+        return self
 
 
 class RateLimitExceededV1(BaseModel):

@@ -27,6 +27,7 @@ for (const format of ["double", "float", "int8", "int16", "int32", "int64", "uin
   ajv.addFormat(format, true);
 }
 ajv.addKeyword("x-tidings-untyped");
+ajv.addKeyword("x-tidings-rule");
 
 const envelope = ajv.compile(contracts.envelopeSchema);
 const payloads = new Map(

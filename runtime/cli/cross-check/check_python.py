@@ -4,6 +4,7 @@
 - every example envelope validates against the envelope schema, and its payload against the
   event's schema, with formats checked;
 - the generated pydantic package imports, accepts every example, and rejects invalid variants;
+- every cross-field rule an example reaches, broken, is refused by python-jsonschema and pydantic;
 - every example payload, written to Avro bytes by Rust (apache-avro), decodes with fastavro to the
   same value as the JSON example, after normalising uuids, timestamps, enum symbols and JSON text.
 
@@ -140,6 +141,79 @@ def check_pydantic(generated: Path) -> int:
                 fail(f"pydantic accepted essay_results[0].{field} = {bad!r}")
             except pydantic.ValidationError:
                 pass
+    return count
+
+
+RULE_KEYWORD = "x-tidings-rule"
+
+
+def deref(root: dict, schema):
+    """Follows local `$ref`s and picks the object branch of a nullable anyOf."""
+    for _ in range(16):
+        if not isinstance(schema, dict):
+            return schema
+        if "$ref" in schema:
+            target = root
+            for part in schema["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            schema = target
+            continue
+        branches = [b for b in schema.get("anyOf", []) if b.get("type") != "null"]
+        if len(branches) == 1 and "properties" not in schema:
+            schema = branches[0]
+            continue
+        return schema
+    return schema
+
+
+def rule_breakers(root: dict, schema, value, path=()):
+    """For each object in `value` whose schema has a cross-field rule, a way to break the rule:
+    `(path, rule, fields to leave out, fields to keep)`."""
+    schema = deref(root, schema)
+    if isinstance(value, dict) and isinstance(schema, dict):
+        for entry in schema.get("allOf", []):
+            rule = entry.get(RULE_KEYWORD)
+            if not rule:
+                continue
+            fields = rule["fields"]
+            given = [f for f in fields if value.get(f) not in (None, "")]
+            if rule["kind"] in ("exactly_one_of", "at_least_one_of"):
+                yield path, rule, fields
+            elif rule["kind"] == "required_with" and fields[0] in given:
+                yield path, rule, fields[1:2]
+        for name, inner in schema.get("properties", {}).items():
+            if name in value:
+                yield from rule_breakers(root, inner, value[name], path + (name,))
+    elif isinstance(value, list) and isinstance(schema, dict) and value:
+        yield from rule_breakers(root, schema.get("items", {}), value[0], path + (0,))
+
+
+def check_rules(generated: Path, validators) -> int:
+    """Every cross-field rule an example reaches, broken (its fields left out): python-jsonschema
+    and the pydantic model both refuse the payload."""
+    contracts = package()
+    count = 0
+    for path, example in examples(generated):
+        topic = example["topic"]
+        schema = validators[topic].schema
+        data = example["envelope"]["data"]
+        for at, rule, leave_out in rule_breakers(schema, schema, data):
+            broken = copy.deepcopy(data)
+            target = broken
+            for step in at:
+                target = target[step]
+            for field in leave_out:
+                target.pop(field, None)
+            where = "/".join(map(str, at)) or "(root)"
+            if validators[topic].is_valid(broken):
+                fail(f"{path.name}: jsonschema accepts {where} breaking {rule['kind']} {rule['fields']}")
+            try:
+                contracts.payload_model(topic).model_validate(broken)
+                fail(f"{path.name}: pydantic accepts {where} breaking {rule['kind']} {rule['fields']}")
+            except pydantic.ValidationError as err:
+                if rule["kind"] not in str(err):
+                    fail(f"{path.name}: pydantic refuses {where} for another reason than {rule['kind']}: {err}")
+            count += 1
     return count
 
 
@@ -294,7 +368,7 @@ def check_avro(generated: Path, avro_dir: Path) -> int:
 
 
 def check_outbox_writer(generated: Path, vectors_path: Path) -> tuple[int, int]:
-    """The generated outbox writer against the shared test vectors (docs/outbox/vectors.json,
+    """The generated outbox writer against the shared test vectors (runtime/vectors/outbox.json,
     checked against the Rust writer too) and against the partition key the Rust contract computes
     for every example."""
     contracts = package()
@@ -423,6 +497,7 @@ def main() -> int:
     print(f"python-jsonschema: {len(validators)} schemas valid against the 2020-12 meta-schema")
     print(f"python-jsonschema: {check_examples_with_jsonschema(generated, validators)} examples valid (envelope and payload)")
     print(f"pydantic: {check_pydantic(generated)} examples accepted; invalid variants rejected")
+    print(f"rules: {check_rules(generated, validators)} broken cross-field rules refused by python-jsonschema and pydantic")
     non_finite = check_non_finite(generated)
     print(f"pydantic: {non_finite} NaN/infinity values refused in number fields")
     checked, keys = check_outbox_writer(generated, vectors)

@@ -43,9 +43,6 @@ const NODE_CHECKERS: &str = r#"{
 
 const CHECK_PYTHON: &str = include_str!("../cross-check/check_python.py");
 const CHECK_NODE: &str = include_str!("../cross-check/check_node.mjs");
-/// The outbox test vectors of docs/OUTBOX.md: what the Rust runtime writes for a key and an
-/// envelope (checked against the runtime by `runtime/tests/outbox_vectors.rs`).
-const OUTBOX_VECTORS: &str = include_str!("../../../docs/outbox/vectors.json");
 
 /// Why a cross-check could not run or did not pass.
 #[derive(Debug, thiserror::Error)]
@@ -261,7 +258,10 @@ impl Checkers {
         let work = self.work.join(name);
         let scripts = work.join("scripts");
         write(&scripts.join("check_python.py"), CHECK_PYTHON.as_bytes())?;
-        write(&scripts.join("vectors.json"), OUTBOX_VECTORS.as_bytes())?;
+        write(
+            &scripts.join("vectors.json"),
+            tidings::OUTBOX_TEST_VECTORS.as_bytes(),
+        )?;
         let count = write_avro_datums(generated, &work.join("avro"))?;
         eprintln!("cross-check: {count} Avro datums written by apache-avro");
         self.python(generated, &work)?;

@@ -103,10 +103,18 @@ impl Converter<'_> {
                 nullable: false,
             });
         }
+        // Cross-field rules (`crate::rules`) are constraints Avro cannot state; the fields they
+        // name are the record's own.
+        let shape_branches = |keyword: &str| {
+            object
+                .get(keyword)
+                .and_then(Value::as_array)
+                .is_some_and(|branches| branches.iter().any(|b| !crate::rules::is_rule(b)))
+        };
         if object.contains_key("properties")
             && ["allOf", "anyOf", "oneOf"]
                 .iter()
-                .any(|keyword| object.contains_key(*keyword))
+                .any(|keyword| shape_branches(keyword))
         {
             return self.flattened(object, path, name).map(|avro| Converted {
                 avro,
@@ -283,6 +291,9 @@ impl Converter<'_> {
                 continue;
             };
             for (index, branch) in branches.iter().enumerate() {
+                if crate::rules::is_rule(branch) {
+                    continue;
+                }
                 let unsupported = |construct: String| SchemaError::Unsupported {
                     path: display(path),
                     construct,

@@ -90,14 +90,19 @@ fn close_composed_objects(schema: &mut Schema) {
         let Some(Value::Array(branches)) = object.get_mut(keyword) else {
             continue;
         };
-        for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+        // Cross-field rules constrain the object's own fields; they are not parts of its shape.
+        for branch in branches
+            .iter_mut()
+            .filter(|branch| !crate::rules::is_rule(branch))
+            .filter_map(Value::as_object_mut)
+        {
             if branch.contains_key("properties")
                 && branch.get("additionalProperties") == Some(&Value::Bool(false))
             {
                 branch.remove("additionalProperties");
             }
+            composed = true;
         }
-        composed = true;
     }
     if composed && object.get("additionalProperties") == Some(&Value::Bool(false)) {
         object.remove("additionalProperties");

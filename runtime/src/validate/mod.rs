@@ -35,6 +35,9 @@ pub struct Violation {
     /// What the validator says, with the offending value replaced by `value` (it may be
     /// personal data).
     pub message: String,
+    /// For a cross-field rule ([`crate::rules`]), its fields by wire name; `rule` is then the
+    /// rule's name (`exactly_one_of`, …) and `path` the object's. Empty otherwise.
+    pub fields: Vec<String>,
 }
 
 impl fmt::Display for Violation {
@@ -158,8 +161,10 @@ fn check<'i, T: Event, F: Json>(
         return Ok(());
     }
     let mut violations = Vec::new();
+    // Only on failure: the schema, to tell cross-field rules from the rest.
+    let schema = (T::DESCRIPTOR.json_schema)();
     for error in validator.iter_errors(instance) {
-        flatten(&error, &mut violations);
+        flatten(&error, &schema, &mut violations);
     }
     Err(ValidationError::Invalid {
         event: T::NAME,
@@ -205,8 +210,25 @@ pub(crate) fn validate_recorded_envelope<T: Event>(
 /// the one alternative that applies to the value, so `Option<Struct>` fields report the broken
 /// field inside the struct rather than "not valid under any of the schemas". Alternatives whose
 /// only complaint is the value's type (the `null` branch of an optional field) do not apply.
-fn flatten(error: &jsonschema::ValidationError<'_>, out: &mut Vec<Violation>) {
+fn flatten(error: &jsonschema::ValidationError<'_>, schema: &Value, out: &mut Vec<Violation>) {
     use jsonschema::error::ValidationErrorKind;
+
+    if let Some(rule) = rule_at(schema, &error.schema_path().to_string()) {
+        let path = error.instance_path().to_string();
+        let rule_name = rule.kind.as_str();
+        let seen = out
+            .iter()
+            .any(|v| v.path == path && v.rule == rule_name && v.fields == rule.fields);
+        if !seen {
+            out.push(Violation {
+                path,
+                rule: rule_name.to_owned(),
+                message: rule.describe(),
+                fields: rule.fields,
+            });
+        }
+        return;
+    }
 
     let branches = match error.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
@@ -227,7 +249,7 @@ fn flatten(error: &jsonschema::ValidationError<'_>, out: &mut Vec<Violation>) {
             .collect();
         if let [only] = applicable.as_slice() {
             for inner in only.iter() {
-                flatten(inner, out);
+                flatten(inner, schema, out);
             }
             return;
         }
@@ -238,7 +260,31 @@ fn flatten(error: &jsonschema::ValidationError<'_>, out: &mut Vec<Violation>) {
         // Without the value itself: payloads carry personal data, and this message reaches logs,
         // errors and dead-letter headers.
         message: error.masked().to_string(),
+        fields: Vec::new(),
     });
+}
+
+/// The cross-field rule the keyword at `location` (a JSON pointer into `schema`, through `$ref`s)
+/// belongs to, if any.
+fn rule_at(schema: &Value, location: &str) -> Option<crate::rules::Rule> {
+    let mut node = schema;
+    for segment in location.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        node = if segment == "$ref" {
+            let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+            schema.pointer(target)?
+        } else {
+            match node {
+                Value::Object(map) => map.get(&segment)?,
+                Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            }
+        };
+        if let Some(rule) = crate::rules::Rule::from_json_schema(node) {
+            return Some(rule);
+        }
+    }
+    None
 }
 
 /// Checks a payload of event `T`.

@@ -22,6 +22,10 @@
 //! [check]
 //! against = "origin/release"         # default: the merge-base with the main branch
 //! policy = "strict"                  # JSON Schema content model: strict or lenient
+//! [[check.accept]]                   # a reviewed break: reported as a notice, with the reason
+//! topic = "shop.order.placed.v1"
+//! revision = 3                       # history/<topic>/3.json: the revision that brings it
+//! reason = "consumers enforced the rule already"
 //!
 //! [package]
 //! version = "1.4.0"
@@ -45,7 +49,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde::Deserialize;
 use tidings::registry::CataloguePayload;
-use tidings_codegen::check::{Baseline, CheckInput, Severity};
+use tidings_codegen::check::{AcceptedBreak, Baseline, CheckInput, Severity};
 use tidings_codegen::compat::Policy;
 use tidings_codegen::source::SourceIndex;
 use tidings_codegen::{
@@ -93,6 +97,21 @@ pub struct CheckConfig {
     pub baseline: Option<PathBuf>,
     /// `strict` or `lenient`.
     pub policy: Option<String>,
+    /// Breaking changes reviewed and accepted (`[[check.accept]]`).
+    #[serde(default)]
+    pub accept: Vec<AcceptConfig>,
+}
+
+/// `[[check.accept]]`: the breaks one revision of one event brings, reviewed and accepted.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptConfig {
+    /// The event's topic.
+    pub topic: String,
+    /// The revision (`history/<topic>/<revision>.json`) whose breaks are accepted.
+    pub revision: usize,
+    /// Why; printed with every finding it turns into a notice.
+    pub reason: String,
 }
 
 /// `[package]`.
@@ -200,6 +219,18 @@ impl Project {
             path: path.to_path_buf(),
             message: err.to_string(),
         })?;
+        for accepted in &config.check.accept {
+            if accepted.reason.trim().is_empty() || accepted.revision == 0 {
+                return Err(ProjectError::Invalid {
+                    path: path.to_path_buf(),
+                    setting: "check.accept",
+                    reason: format!(
+                        "the entry for `{}` needs a revision from 1 and a reason",
+                        accepted.topic
+                    ),
+                });
+            }
+        }
         if let Some(policy) = &config.check.policy {
             policy
                 .parse::<Policy>()
@@ -590,12 +621,24 @@ where
             .transpose()?
             .unwrap_or_default(),
     };
+    let accepted: Vec<AcceptedBreak> = project
+        .config
+        .check
+        .accept
+        .iter()
+        .map(|a| AcceptedBreak {
+            topic: a.topic.clone(),
+            revision: a.revision,
+            reason: a.reason.clone(),
+        })
+        .collect();
     let findings = tidings_codegen::check::check_schemas(&CheckInput {
         model: &model,
         baseline: &baseline,
         drift: &drift,
         sources: &sources,
         policy,
+        accepted: &accepted,
     })
     .map_err(|err| err.to_string())?;
     let summary = tidings_codegen::check::summary(&model, &findings);

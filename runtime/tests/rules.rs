@@ -1,0 +1,170 @@
+//! Cross-field rules (`tidings::rules`) on a payload and on a nested type: `Event::validate`
+//! refuses a value that breaks one with a violation naming the rule and its fields, the JSON
+//! Schema says the same to an independent validator (the jsonschema crate, with nothing of
+//! tidings), and the Avro schema still holds every field.
+
+use apache_avro::Schema as AvroSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tidings::Event;
+
+/// Which prompt a batch uses: a canonical assignment or an ad-hoc reference, never both.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(transform = tidings::rules::exactly_one_of(&["assignment_id", "prompt_ref"]))]
+struct Prompt {
+    assignment_id: Option<String>,
+    prompt_ref: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "grading.finished", topic = "acme.grading.finished.v1", version = 1, key = request_id)]
+#[schemars(transform = tidings::rules::exactly_one_of(&["grade", "error"]))]
+#[schemars(transform = tidings::rules::required_with("grade", &["comment", "confidence"]))]
+struct GradingFinishedV1 {
+    request_id: String,
+    grade: Option<String>,
+    comment: Option<String>,
+    confidence: Option<f64>,
+    error: Option<String>,
+    prompt: Option<Prompt>,
+}
+
+fn success() -> GradingFinishedV1 {
+    GradingFinishedV1 {
+        request_id: "r1".into(),
+        grade: Some("A".into()),
+        comment: Some("clear".into()),
+        confidence: Some(4.0),
+        error: None,
+        prompt: Some(Prompt {
+            assignment_id: Some("a1".into()),
+            prompt_ref: None,
+        }),
+    }
+}
+
+fn violations(event: &GradingFinishedV1) -> Vec<(String, String, Vec<String>)> {
+    match event.validate() {
+        Ok(()) => Vec::new(),
+        Err(err) => err
+            .violations()
+            .iter()
+            .map(|v| (v.path.clone(), v.rule.clone(), v.fields.clone()))
+            .collect(),
+    }
+}
+
+fn names(fields: &[&str]) -> Vec<String> {
+    fields.iter().map(|f| (*f).to_owned()).collect()
+}
+
+#[test]
+fn validate_refuses_each_broken_rule_naming_the_rule_and_the_fields() {
+    let schema = (GradingFinishedV1::DESCRIPTOR.json_schema)();
+    let independent = jsonschema::draft202012::new(&schema).expect("the schema compiles");
+    let grade_or_error = (
+        String::new(),
+        "exactly_one_of".to_owned(),
+        names(&["grade", "error"]),
+    );
+    let grade_needs = (
+        String::new(),
+        "required_with".to_owned(),
+        names(&["grade", "comment", "confidence"]),
+    );
+    let prompt_rule = (
+        "/prompt".to_owned(),
+        "exactly_one_of".to_owned(),
+        names(&["assignment_id", "prompt_ref"]),
+    );
+
+    let failure = GradingFinishedV1 {
+        grade: None,
+        comment: None,
+        confidence: None,
+        error: Some("timeout".into()),
+        ..success()
+    };
+    let both = GradingFinishedV1 {
+        error: Some("timeout".into()),
+        ..success()
+    };
+    let neither = GradingFinishedV1 {
+        error: None,
+        ..failure.clone()
+    };
+    let bare_grade = GradingFinishedV1 {
+        comment: None,
+        ..success()
+    };
+    // "" is not given: an empty assignment id with no reference breaks the nested rule.
+    let empty_prompt = GradingFinishedV1 {
+        prompt: Some(Prompt {
+            assignment_id: Some(String::new()),
+            prompt_ref: None,
+        }),
+        ..success()
+    };
+    let both_prompts = GradingFinishedV1 {
+        prompt: Some(Prompt {
+            assignment_id: Some("a1".into()),
+            prompt_ref: Some("cms://p".into()),
+        }),
+        ..success()
+    };
+    let cases = [
+        (success(), vec![]),
+        (failure, vec![]),
+        (both, vec![grade_or_error.clone()]),
+        (neither, vec![grade_or_error]),
+        (bare_grade, vec![grade_needs]),
+        (empty_prompt, vec![prompt_rule.clone()]),
+        (both_prompts, vec![prompt_rule]),
+    ];
+    for (event, expected) in cases {
+        let value = serde_json::to_value(&event).unwrap();
+        assert_eq!(violations(&event), expected, "{value}");
+        assert_eq!(independent.is_valid(&value), expected.is_empty(), "{value}");
+    }
+    let message = GradingFinishedV1 {
+        comment: None,
+        ..success()
+    }
+    .validate()
+    .unwrap_err()
+    .to_string();
+    assert!(
+        message.contains("when `grade` is given, `comment` and `confidence` must be given"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_rule_changes_neither_the_avro_record_nor_closes_out_the_fields() {
+    let avro = tidings::schema::avro_schema_of::<GradingFinishedV1>().expect("an Avro schema");
+    let parsed = AvroSchema::parse(&avro).unwrap_or_else(|err| panic!("{avro}: {err}"));
+    let AvroSchema::Record(record) = parsed else {
+        panic!("a record: {avro}")
+    };
+    let fields: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "request_id",
+            "grade",
+            "comment",
+            "confidence",
+            "error",
+            "prompt"
+        ]
+    );
+    let schema = (GradingFinishedV1::DESCRIPTOR.json_schema)();
+    // Still closed as before: an unknown field is refused, the rules do not open the object.
+    assert_eq!(schema["additionalProperties"], json!(false));
+    let mut value = serde_json::to_value(success()).unwrap();
+    value["extra"] = json!(1);
+    let independent = jsonschema::draft202012::new(&schema).unwrap();
+    assert!(!independent.is_valid(&value));
+    let rules: Vec<Value> = schema["allOf"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rules.len(), 2, "{schema}");
+}
