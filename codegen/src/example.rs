@@ -11,6 +11,9 @@
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+/// Nesting from which optional values are left empty, so recursive types end.
+const RECURSION_DEPTH: usize = 6;
+
 /// Namespace of example UUIDs.
 const EXAMPLE_NAMESPACE: Uuid = Uuid::from_u128(0x7f0e_1c2a_3b4d_4e5f_8a9b_0c1d_2e3f_4a5b);
 
@@ -79,6 +82,20 @@ impl Synthesizer<'_> {
         {
             return first.clone();
         }
+        let nullable = |branches: &Vec<Value>| {
+            branches
+                .iter()
+                .any(|b| b.get("type") == Some(&json!("null")))
+        };
+        if self.depth >= RECURSION_DEPTH
+            && schema
+                .get("anyOf")
+                .and_then(Value::as_array)
+                .is_some_and(nullable)
+        {
+            // An optional recursive field (`Option<Box<Node>>`) ends the recursion.
+            return Value::Null;
+        }
         for keyword in ["anyOf", "oneOf", "allOf"] {
             if let Some(branch) =
                 schema
@@ -106,11 +123,14 @@ impl Synthesizer<'_> {
         match kind {
             "object" => self.object(schema, path),
             "array" => {
-                let count = schema
-                    .get("minItems")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(1)
-                    .max(1);
+                let min_items = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+                // One item shows the shape; below `RECURSION_DEPTH` as few as allowed, so a
+                // recursive type (a tree of `Vec<Node>`) ends.
+                let count = if self.depth >= RECURSION_DEPTH {
+                    min_items
+                } else {
+                    min_items.max(1)
+                };
                 let items = schema.get("items").cloned().unwrap_or(json!({}));
                 (0..count)
                     .map(|index| self.value(&items, &format!("{path}[{index}]")))

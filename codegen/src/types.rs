@@ -134,7 +134,7 @@ pub struct Alias {
 pub struct TypeModel {
     /// String enums, by name.
     pub enums: Vec<Enum>,
-    /// Aliases, by name; they name only enums and other aliases.
+    /// Aliases, by name; they name enums, classes (a union of structs) and other aliases.
     pub aliases: Vec<Alias>,
     /// Classes, dependencies first.
     pub classes: Vec<Class>,

@@ -230,3 +230,43 @@ fn a_flattened_enum_keeps_its_values_valid_and_the_object_closed() {
     assert_eq!(avro_schema["fields"][1]["default"], Value::Null);
     avro(&avro_schema);
 }
+
+/// A wire name Avro cannot hold (`#[serde(rename = "renamed-field")]`) is refused when the Avro
+/// schema is made, naming the field and a name that works, instead of a schema no Avro library
+/// parses.
+#[test]
+fn a_field_name_avro_cannot_hold_is_refused_with_a_name_that_works() {
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+    struct Inner {
+        #[serde(rename = "2nd")]
+        second: String,
+    }
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+    #[event(name = "names.checked", topic = "acme.names.checked.v1", version = 1, key = id)]
+    struct NamesCheckedV1 {
+        id: String,
+        #[serde(rename = "renamed-field")]
+        renamed: bool,
+    }
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+    #[event(name = "names.nested", topic = "acme.names.nested.v1", version = 1, key = id)]
+    struct NamesNestedV1 {
+        id: String,
+        inner: Inner,
+    }
+    let err = tidings::schema::avro_schema_of::<NamesCheckedV1>().unwrap_err();
+    assert!(
+        matches!(&err, tidings::schema::SchemaError::InvalidFieldName { name, .. } if name == "renamed-field"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("#[serde(rename = \"renamed_field\")]"),
+        "{err}"
+    );
+    let err = tidings::schema::avro_schema_of::<NamesNestedV1>().unwrap_err();
+    assert!(
+        err.to_string().contains("`2nd`") && err.to_string().contains("\"_2nd\""),
+        "{err}"
+    );
+}

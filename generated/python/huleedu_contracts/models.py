@@ -617,18 +617,6 @@ class WebSocketEventCategory(str, Enum):
     SYSTEM_ALERTS = "system_alerts"
 
 
-AnyErrorCode = ErrorCode | BatchConductorErrorCode | CJAssessmentErrorCode | ClassManagementErrorCode | FileValidationErrorCode | IdentityErrorCode | LLMErrorCode | SpellcheckerErrorCode
-"""An error code from any service's error enum. On the wire it is the code's string."""
-
-
-EntityStatus = EssayStatus | BatchStatus
-"""The new status of the entity a state event is about: an essay status for essays, a batch
-status for batches.
-
-`content_ingestion_failed` exists in both enums; it reads as the essay status, and since both
-write the same string the wire value is unchanged either way."""
-
-
 class AIFeedbackMetadata(BaseModel):
     """Metadata about AI feedback generation and processing."""
 
@@ -2616,6 +2604,20 @@ Note: This is a Phase 1 event - part of the pre-readiness student matching flow.
     match_results: list[EssayMatchResult] = Field(description="Match results for all essays in batch")
     processing_summary: dict[str, int] = Field(description="Summary statistics e.g., {'total_essays': 10, 'matched': 8, 'no_match': 1, 'errors': 1}")
     processing_metadata: MatchingProcessingMetadata = Field(default_factory=lambda: MatchingProcessingMetadata.model_validate({}), description="Additional processing metadata")
+
+
+# After the classes: an alias may name classes (a union of structs).
+AnyErrorCode = ErrorCode | BatchConductorErrorCode | CJAssessmentErrorCode | ClassManagementErrorCode | FileValidationErrorCode | IdentityErrorCode | LLMErrorCode | SpellcheckerErrorCode
+"""An error code from any service's error enum. On the wire it is the code's string."""
+
+
+# After the classes: an alias may name classes (a union of structs).
+EntityStatus = EssayStatus | BatchStatus
+"""The new status of the entity a state event is about: an essay status for essays, a batch
+status for batches.
+
+`content_ingestion_failed` exists in both enums; it reads as the essay status, and since both
+write the same string the wire value is unchanged either way."""
 
 AIFeedbackMetadata.model_rebuild()
 AssessmentMetadata.model_rebuild()

@@ -356,7 +356,7 @@ def check_avro(generated: Path, avro_dir: Path) -> int:
         schema_json = load(generated / "schemas" / "avro" / f"{topic}.avsc")
         schema_json.pop("$comment", None)
         parsed = fastavro.parse_schema(schema_json)
-        datum = (avro_dir / f"{topic}.avro").read_bytes()
+        datum = (avro_dir / f"{path.stem}.avro").read_bytes()
         decoded = fastavro.schemaless_reader(io.BytesIO(datum), parsed)
         normaliser = Normaliser(schema_json)
         left = normaliser.norm(schema_json, example["envelope"]["data"])

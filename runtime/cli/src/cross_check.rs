@@ -130,7 +130,8 @@ fn write(path: &Path, contents: &[u8]) -> Result<(), CrossCheckError> {
     std::fs::write(path, contents).map_err(io(path))
 }
 
-/// Writes the Avro datum of every example's payload to `out/<topic>.avro`; returns how many.
+/// Writes the Avro datum of every example's payload to `out/<example file stem>.avro`; returns
+/// how many.
 pub fn write_avro_datums(generated: &Path, out: &Path) -> Result<usize, CrossCheckError> {
     std::fs::create_dir_all(out).map_err(io(out))?;
     let examples = generated.join("examples");
@@ -154,7 +155,11 @@ pub fn write_avro_datums(generated: &Path, out: &Path) -> Result<usize, CrossChe
                 topic: topic.to_owned(),
                 message: err.to_string(),
             })?;
-        write(&out.join(format!("{topic}.avro")), &bytes)?;
+        // Named after the example file: a topic may have several examples.
+        let stem = path
+            .file_stem()
+            .map_or_else(|| topic.to_owned(), |s| s.to_string_lossy().into_owned());
+        write(&out.join(format!("{stem}.avro")), &bytes)?;
     }
     Ok(paths.len())
 }

@@ -45,6 +45,7 @@ pub fn avro_from_json_schema(
         namespace,
         defined: BTreeSet::new(),
         named: std::collections::BTreeMap::new(),
+        unnamed: BTreeSet::new(),
     };
     converter.defined.insert(name.to_owned());
     let mut record = converter.convert(root, "", name)?;
@@ -61,6 +62,9 @@ struct Converter<'a> {
     /// Named types by full name, as first defined: later uses are the bare name, and a default
     /// given at a later use is converted through the definition.
     named: std::collections::BTreeMap<String, Value>,
+    /// Definitions that became an Avro type without a name (a union, an array, a map): each
+    /// use repeats the type, whose named parts are by then referred to by name.
+    unnamed: BTreeSet<String>,
 }
 
 /// A converted type and whether it admits null.
@@ -232,6 +236,12 @@ impl Converter<'_> {
         let mut fields = Vec::with_capacity(properties.len());
         for (field_name, field_schema) in properties {
             let field_path = format!("{path}/{field_name}");
+            if !is_avro_name(field_name) {
+                return Err(SchemaError::InvalidFieldName {
+                    path: field_path,
+                    name: field_name.clone(),
+                });
+            }
             let type_name = format!("{name}{}", pascal_case(field_name));
             let converted = self.convert_inner(field_schema, &field_path, &type_name)?;
             let default = field_schema.get("default");
@@ -454,13 +464,24 @@ impl Converter<'_> {
         };
         let def_name = reference.strip_prefix("#/$defs/").ok_or_else(dangling)?;
         let target = self.defs.get(def_name).ok_or_else(dangling)?;
+        if self.unnamed.contains(def_name) {
+            return self.convert(target, path, def_name);
+        }
         if self.defined.contains(def_name) {
             return Ok(Value::String(format!("{}.{def_name}", self.namespace)));
         }
         self.defined.insert(def_name.to_owned());
         let avro = self.convert(target, path, def_name)?;
-        self.named
-            .insert(format!("{}.{def_name}", self.namespace), avro.clone());
+        let named = avro
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|kind| matches!(kind, "record" | "enum" | "fixed"));
+        if named {
+            self.named
+                .insert(format!("{}.{def_name}", self.namespace), avro.clone());
+        } else {
+            self.unnamed.insert(def_name.to_owned());
+        }
         Ok(avro)
     }
 
@@ -605,6 +626,15 @@ fn pascal_case(snake: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// Whether `name` is an Avro name: `[A-Za-z_][A-Za-z0-9_]*` (Avro specification, "Names").
+fn is_avro_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]

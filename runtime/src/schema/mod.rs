@@ -33,6 +33,17 @@ pub enum SchemaError {
         /// What to do instead.
         hint: &'static str,
     },
+    /// A field's wire name is not an Avro name, so no Avro record can carry it under that name.
+    #[error(
+        "{path}: the field name `{name}` is not a valid Avro name (letters, digits and `_`, not starting with a digit); rename it on the wire, e.g. `#[serde(rename = \"{suggestion}\")]`",
+        suggestion = suggest_avro_name(.name)
+    )]
+    InvalidFieldName {
+        /// Path inside the payload.
+        path: String,
+        /// The wire name.
+        name: String,
+    },
     /// A `$ref` points outside `$defs`.
     #[error("{path}: `$ref` `{reference}` does not name an entry of `$defs`")]
     DanglingRef {
@@ -41,6 +52,18 @@ pub enum SchemaError {
         /// The reference.
         reference: String,
     },
+}
+
+fn suggest_avro_name(name: &str) -> String {
+    let mapped: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if mapped.starts_with(|c: char| c.is_ascii_digit()) || mapped.is_empty() {
+        format!("_{mapped}")
+    } else {
+        mapped
+    }
 }
 
 /// Field marker for "the key must be present, the value may be null" (pydantic's `x: T | None`

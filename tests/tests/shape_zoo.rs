@@ -1,0 +1,513 @@
+//! The shape zoo: a catalogue (not HuleEdu's) with the Rust shapes a contract is made of, each
+//! checked to mean the same thing in every target.
+//!
+//! - In Rust, for generated values (proptest): serde's JSON validates against the event's JSON
+//!   Schema (the jsonschema crate, nothing of tidings) and decodes back to the same value; the
+//!   Avro datum of that JSON is read by apache-avro with the event's Avro schema.
+//! - In Python and Node (when `python3` and `npm` are present; `TIDINGS_ZOO_CROSS_CHECK=0` skips):
+//!   the catalogue's generated output, with the generated values as extra examples, goes through
+//!   `tidings_cli::cross_check`: python-jsonschema and ajv validate every value, pydantic parses it
+//!   and dumps it back equal, fastavro reads apache-avro's datum to the same value, `tsc --strict`
+//!   compiles the TypeScript package, the AsyncAPI parser reads the document.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tidings::{Event, Timestamp, Untyped};
+use tidings_codegen::{CatalogModel, History};
+use uuid::Uuid;
+
+/// Every integer width that fits Avro's `long`, and both floats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "zoo.numbers", topic = "zoo.numbers.v1", version = 1, key = id)]
+pub struct NumbersV1 {
+    pub id: String,
+    pub i8: i8,
+    pub i16: i16,
+    pub i32: i32,
+    pub i64: i64,
+    pub u8: u8,
+    pub u16: u16,
+    pub u32: u32,
+    pub u64: u64,
+    pub f32: f32,
+    pub f64: f64,
+    pub flag: bool,
+}
+
+/// A string enum, renamed variants.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Level {
+    /// Low.
+    Low,
+    /// High.
+    Highest,
+}
+
+/// A nested struct, renamed fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Inner {
+    pub display_name: String,
+    pub level: Level,
+}
+
+/// Text, identifiers, time, options, lists, maps, defaults, skipped nones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "zoo.containers", topic = "zoo.containers.v1", version = 1, key = id)]
+pub struct ContainersV1 {
+    pub id: Uuid,
+    pub at: Timestamp,
+    pub text: String,
+    pub maybe: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped_when_none: Option<i64>,
+    #[serde(default)]
+    pub defaulted: Vec<String>,
+    pub inner: Inner,
+    pub inners: Vec<Inner>,
+    pub maybe_inner: Option<Inner>,
+    pub by_name: BTreeMap<String, i32>,
+    pub levels: Vec<Level>,
+    #[serde(rename = "renamedField")]
+    pub renamed: bool,
+}
+
+/// A card payment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CardPayment {
+    pub card_last4: String,
+    pub amount_cents: i64,
+}
+
+/// A bank transfer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct BankTransfer {
+    pub iban: String,
+    pub reference: Option<String>,
+}
+
+/// The enum form every target maps: untagged, each variant its own struct (an Avro union of
+/// records, a pydantic and TypeScript union of the classes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Payment {
+    Card(CardPayment),
+    Transfer(BankTransfer),
+}
+
+/// Enums: a string enum, a union of structs, optional; an untyped field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "zoo.enums", topic = "zoo.enums.v1", version = 1, key = id)]
+pub struct EnumsV1 {
+    pub id: String,
+    pub level: Level,
+    pub maybe_level: Option<Level>,
+    pub payment: Payment,
+    pub maybe_payment: Option<Payment>,
+    pub payments: Vec<Payment>,
+    #[schemars(extend("x-tidings-untyped" = "free-form context, any JSON object"))]
+    pub context: Untyped,
+}
+
+/// A recursive type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Node {
+    pub name: String,
+    pub children: Vec<Node>,
+}
+
+/// A tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "zoo.tree", topic = "zoo.tree.v1", version = 1, key = id)]
+pub struct TreeV1 {
+    pub id: String,
+    pub root: Node,
+}
+
+tidings::catalogue! {
+    /// The shape zoo.
+    pub enum ZooEvent {
+        Numbers => NumbersV1,
+        Containers => ContainersV1,
+        Enums => EnumsV1,
+        Tree => TreeV1,
+    }
+}
+
+fn text() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 _.éß-]{0,12}"
+}
+
+fn level() -> impl Strategy<Value = Level> {
+    prop_oneof![Just(Level::Low), Just(Level::Highest)]
+}
+
+fn inner() -> impl Strategy<Value = Inner> {
+    (text(), level()).prop_map(|(display_name, level)| Inner {
+        display_name,
+        level,
+    })
+}
+
+fn finite_f64() -> impl Strategy<Value = f64> {
+    prop::num::f64::NORMAL | prop::num::f64::ZERO
+}
+
+fn numbers() -> impl Strategy<Value = NumbersV1> {
+    (
+        text(),
+        (any::<i8>(), any::<i16>(), any::<i32>(), any::<i64>()),
+        (any::<u8>(), any::<u16>(), any::<u32>(), 0..=i64::MAX as u64),
+        (
+            prop::num::f32::NORMAL | prop::num::f32::ZERO,
+            finite_f64(),
+            any::<bool>(),
+        ),
+    )
+        .prop_map(
+            |(id, (i8, i16, i32, i64), (u8, u16, u32, u64), (f32, f64, flag))| NumbersV1 {
+                id,
+                i8,
+                i16,
+                i32,
+                i64,
+                u8,
+                u16,
+                u32,
+                u64,
+                f32,
+                f64,
+                flag,
+            },
+        )
+}
+
+fn containers() -> impl Strategy<Value = ContainersV1> {
+    (
+        (
+            any::<u128>(),
+            0i64..4_102_444_800_000_000,
+            text(),
+            prop::option::of(text()),
+        ),
+        (
+            prop::option::of(any::<i64>()),
+            prop::collection::vec(text(), 0..3),
+            inner(),
+            prop::collection::vec(inner(), 0..3),
+            prop::option::of(inner()),
+        ),
+        (
+            prop::collection::btree_map(text(), any::<i32>(), 0..3),
+            prop::collection::vec(level(), 0..3),
+            any::<bool>(),
+        ),
+    )
+        .prop_map(
+            |(
+                (id, micros, text, maybe),
+                (skipped_when_none, defaulted, inner, inners, maybe_inner),
+                (by_name, levels, renamed),
+            )| ContainersV1 {
+                id: Uuid::from_u128(id),
+                at: Timestamp::from_timestamp_micros(micros).unwrap_or_else(Timestamp::now),
+                text,
+                maybe,
+                skipped_when_none,
+                defaulted,
+                inner,
+                inners,
+                maybe_inner,
+                by_name,
+                levels,
+                renamed,
+            },
+        )
+}
+
+fn payment() -> impl Strategy<Value = Payment> {
+    prop_oneof![
+        (text(), any::<i64>()).prop_map(|(card_last4, amount_cents)| Payment::Card(CardPayment {
+            card_last4,
+            amount_cents,
+        })),
+        // An IBAN is never empty: an empty one would read back as a card payment's missing
+        // fields only if the shapes overlapped; they do not.
+        ("[A-Z]{2}[0-9]{2}[A-Z0-9]{4,10}", prop::option::of(text()))
+            .prop_map(|(iban, reference)| Payment::Transfer(BankTransfer { iban, reference })),
+    ]
+}
+
+fn enums() -> impl Strategy<Value = EnumsV1> {
+    (
+        text(),
+        level(),
+        prop::option::of(level()),
+        payment(),
+        prop::option::of(payment()),
+        prop::collection::vec(payment(), 0..3),
+        prop::collection::btree_map(text(), any::<i32>(), 0..3),
+    )
+        .prop_map(
+            |(id, level, maybe_level, payment, maybe_payment, payments, context)| EnumsV1 {
+                id,
+                level,
+                maybe_level,
+                payment,
+                maybe_payment,
+                payments,
+                context: Untyped(
+                    context
+                        .into_iter()
+                        .map(|(k, v)| (k, Value::from(v)))
+                        .collect::<serde_json::Map<String, Value>>(),
+                ),
+            },
+        )
+}
+
+fn node() -> impl Strategy<Value = Node> {
+    let leaf = text().prop_map(|name| Node {
+        name,
+        children: Vec::new(),
+    });
+    leaf.prop_recursive(3, 12, 3, |child| {
+        (text(), prop::collection::vec(child, 0..3))
+            .prop_map(|(name, children)| Node { name, children })
+    })
+}
+
+fn tree() -> impl Strategy<Value = TreeV1> {
+    (text(), node()).prop_map(|(id, root)| TreeV1 { id, root })
+}
+
+/// Generated values as JSON, each with its partition key.
+type Generated = Vec<(Value, String)>;
+
+/// How many values of each event are generated.
+const VALUES: u32 = 64;
+
+/// Generated values of `E`: each validated by the jsonschema crate against the event's schema,
+/// decoded back to the same value, and written to Avro and read back by apache-avro; returns
+/// their JSON and partition keys.
+fn round_trips<E>(strategy: impl Strategy<Value = E>) -> Generated
+where
+    E: Event + PartialEq + std::fmt::Debug + serde::de::DeserializeOwned,
+{
+    let schema = (E::DESCRIPTOR.json_schema)();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap_or_else(|err| panic!("{}: the schema does not compile: {err}", E::NAME));
+    let avro_json = tidings::schema::avro_schema_of::<E>()
+        .unwrap_or_else(|err| panic!("{}: no Avro schema: {err}", E::NAME));
+    let avro = apache_avro::Schema::parse(&{
+        let mut schema = avro_json.clone();
+        if let Some(object) = schema.as_object_mut() {
+            object.remove("$comment");
+        }
+        schema
+    })
+    .unwrap_or_else(|err| panic!("{}: apache-avro refuses the schema: {err}", E::NAME));
+    let values = std::cell::RefCell::new(Vec::new());
+    let mut runner = TestRunner::new(Config {
+        cases: VALUES,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&strategy, |event| {
+            let json = serde_json::to_value(&event).expect("serializes");
+            let errors: Vec<String> = validator
+                .iter_errors(&json)
+                .map(|e| e.to_string())
+                .collect();
+            prop_assert!(
+                errors.is_empty(),
+                "{}: {json} breaks its schema: {errors:?}",
+                E::NAME
+            );
+            prop_assert!(
+                event.validate().is_ok(),
+                "{}: {:?}",
+                E::NAME,
+                event.validate()
+            );
+            let back: E = serde_json::from_value(json.clone()).expect("decodes");
+            prop_assert_eq!(&back, &event);
+            let datum = tidings_codegen::avro_datum::encode(&avro_json, &json)
+                .map_err(|err| TestCaseError::fail(format!("{}: {json}: {err}", E::NAME)))?;
+            let read = apache_avro::from_avro_datum(&avro, &mut datum.as_slice(), None);
+            prop_assert!(
+                read.is_ok(),
+                "{}: apache-avro cannot read {json}: {:?}",
+                E::NAME,
+                read
+            );
+            values
+                .borrow_mut()
+                .push((json, event.partition_key().as_str().to_owned()));
+            Ok(())
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    values.into_inner()
+}
+
+#[test]
+fn every_shape_round_trips_in_rust_and_in_the_other_languages() {
+    let mut values: Vec<(&str, Generated)> = vec![
+        (NumbersV1::TOPIC, round_trips(numbers())),
+        (ContainersV1::TOPIC, round_trips(containers())),
+        (EnumsV1::TOPIC, round_trips(enums())),
+        (TreeV1::TOPIC, round_trips(tree())),
+    ];
+    let count: usize = values.iter().map(|(_, v)| v.len()).sum();
+    eprintln!(
+        "shape zoo: {} events, {count} generated values round-trip in Rust",
+        values.len()
+    );
+
+    if std::env::var("TIDINGS_ZOO_CROSS_CHECK").as_deref() == Ok("0") {
+        return;
+    }
+    let has = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !(has("python3") && has("npm")) {
+        eprintln!("shape zoo: python3 or npm missing; the other languages' checks are skipped");
+        return;
+    }
+    let model = CatalogModel::of::<ZooEventPayload>("Zoo").expect("the zoo builds");
+    let files = tidings_codegen::generate(&model, &History::default()).expect("templates render");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/shape-zoo");
+    let out = root.join("generated");
+    let _ = std::fs::remove_dir_all(&out);
+    for file in &files {
+        let path = out.join(&file.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &file.contents).unwrap();
+    }
+    // Each generated value as an extra example of its event: the example's envelope with the
+    // value as its data.
+    let mut written = 0;
+    for (topic, generated) in values.drain(..) {
+        let example_path = out.join(format!("examples/{topic}.json"));
+        let example: Value =
+            serde_json::from_str(&std::fs::read_to_string(&example_path).unwrap()).unwrap();
+        for (index, (value, key)) in generated.into_iter().enumerate() {
+            let mut extra = example.clone();
+            extra["envelope"]["data"] = value;
+            extra["partition_key"] = Value::String(key);
+            std::fs::write(
+                out.join(format!("examples/{topic}~{index:03}.json")),
+                serde_json::to_string_pretty(&extra).unwrap(),
+            )
+            .unwrap();
+            written += 1;
+        }
+    }
+    let work =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tidings-cross-check");
+    tidings_cli::cross_check::run(&[out], &work)
+        .unwrap_or_else(|err| panic!("the zoo's output fails the cross-check: {err}"));
+    eprintln!(
+        "shape zoo: {written} generated values checked by python-jsonschema, pydantic, fastavro and ajv"
+    );
+}
+
+/// The shapes no Avro schema can hold as serde writes them: refused when the schemas are made
+/// (`gen`, `check-schemas`, `avro_schema_of`), with the path and what to use instead, never a
+/// schema that describes other data.
+mod refused {
+    use super::*;
+
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum External {
+        Nobody,
+        Essay(String),
+        Batch { batch_id: String },
+    }
+
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(tag = "kind")]
+    pub enum Internal {
+        Circle { radius: f64 },
+        Square { side: f64 },
+    }
+
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(tag = "type", content = "value")]
+    pub enum Adjacent {
+        Count(i64),
+        Label(String),
+    }
+
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(untagged)]
+    pub enum InlineUntagged {
+        A { a: String },
+        B { b: i64 },
+    }
+
+    macro_rules! holder {
+        ($name:ident, $event:literal, $topic:literal, $ty:ty) => {
+            #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+            #[event(name = $event, topic = $topic, version = 1, key = id)]
+            pub struct $name {
+                pub id: String,
+                pub value: $ty,
+            }
+        };
+    }
+    holder!(ExternalV1, "zoo.external", "zoo.external.v1", External);
+    holder!(InternalV1, "zoo.internal", "zoo.internal.v1", Internal);
+    holder!(AdjacentV1, "zoo.adjacent", "zoo.adjacent.v1", Adjacent);
+    holder!(
+        InlineUntaggedV1,
+        "zoo.inline",
+        "zoo.inline.v1",
+        InlineUntagged
+    );
+    holder!(IntKeysV1, "zoo.int_keys", "zoo.int_keys.v1", BTreeMap<u32, String>);
+    holder!(TupleV1, "zoo.tuple", "zoo.tuple.v1", (i32, String));
+
+    fn refusal<E: Event>() -> String {
+        match tidings::schema::avro_schema_of::<E>() {
+            Ok(avro) => panic!("{}: an Avro schema was made: {avro}", E::NAME),
+            Err(err) => err.to_string(),
+        }
+    }
+
+    #[test]
+    fn each_is_refused_naming_the_field_and_what_to_do() {
+        let refusals = [
+            refusal::<ExternalV1>(),
+            refusal::<InternalV1>(),
+            refusal::<AdjacentV1>(),
+            refusal::<InlineUntaggedV1>(),
+            refusal::<IntKeysV1>(),
+            refusal::<TupleV1>(),
+        ];
+        for message in &refusals {
+            assert!(message.starts_with("/value"), "{message}");
+            assert!(
+                message.contains("; "),
+                "a refusal says what to do instead: {message}"
+            );
+        }
+        eprintln!(
+            "shape zoo: {} shapes refused: {refusals:#?}",
+            refusals.len()
+        );
+    }
+}
