@@ -270,3 +270,59 @@ fn a_field_name_avro_cannot_hold_is_refused_with_a_name_that_works() {
         "{err}"
     );
 }
+
+/// Integers narrower than 64 bits are bounded to their Rust type's range, so python-jsonschema,
+/// ajv and pydantic refuse what serde cannot decode (a `u8` of 256, an `i16` of 40000); the
+/// contract's own tighter bounds are kept.
+#[test]
+fn narrow_integers_are_bounded_to_their_rust_range() {
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+    #[event(name = "widths.measured", topic = "acme.widths.measured.v1", version = 1, key = id)]
+    struct WidthsMeasuredV1 {
+        id: String,
+        small: u8,
+        signed: i16,
+        wide: u32,
+        minus: i32,
+        #[schemars(range(min = 1, max = 5))]
+        rating: u8,
+        maybe: Option<u16>,
+    }
+    let schema = (WidthsMeasuredV1::DESCRIPTOR.json_schema)();
+    let bounds = |field: &str| {
+        let property = &schema["properties"][field];
+        let property = property
+            .get("anyOf")
+            .and_then(|b| b.get(0))
+            .unwrap_or(property);
+        (property["minimum"].clone(), property["maximum"].clone())
+    };
+    assert_eq!(bounds("small"), (json!(0), json!(255)));
+    assert_eq!(bounds("signed"), (json!(-32768), json!(32767)));
+    assert_eq!(bounds("wide"), (json!(0), json!(4294967295u32)));
+    assert_eq!(bounds("minus"), (json!(i32::MIN), json!(i32::MAX)));
+    assert_eq!(bounds("rating"), (json!(1), json!(5)));
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let base = json!({"id": "w", "small": 255, "signed": -32768, "wide": 4294967295u32,
+        "minus": i32::MIN, "rating": 5, "maybe": 65535});
+    assert!(validator.is_valid(&base), "{base}");
+    assert!(serde_json::from_value::<WidthsMeasuredV1>(base.clone()).is_ok());
+    for (field, too_far) in [
+        ("small", json!(256)),
+        ("signed", json!(40000)),
+        ("wide", json!(4294967296u64)),
+        ("minus", json!(-2147483649i64)),
+        ("rating", json!(6)),
+        ("maybe", json!(65536)),
+    ] {
+        let mut value = base.clone();
+        value[field] = too_far;
+        assert!(!validator.is_valid(&value), "{value}");
+        if field != "rating" {
+            assert!(
+                serde_json::from_value::<WidthsMeasuredV1>(value.clone()).is_err(),
+                "serde decodes {value}"
+            );
+        }
+    }
+}

@@ -938,7 +938,7 @@ class EventEnvelope(BaseModel):
     event_type: str = Field(description="What the payload is: tidings writes the topic. Readers also accept the dotted event name.")
     event_timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="When the event was created.")
     source_service: str = Field(description="The producing service.")
-    schema_version: Annotated[int, Field(ge=0)] = Field(default=1, description="Version of the envelope structure (not of the payload).")
+    schema_version: Annotated[int, Field(ge=0, le=4294967295)] = Field(default=1, description="Version of the envelope structure (not of the payload).")
     correlation_id: UUID = Field(default_factory=uuid4, description="Ties together the events of one business operation.")
     data_schema_uri: str | None = Field(default=None, description="Where the payload's schema can be fetched (optional; tidings does not read it).")
     data: dict[str, Any] = Field(description="The payload.")

@@ -83,15 +83,15 @@ pub const REQUIRED_NULLABLE_KEYWORD: &str = "x-tidings-required";
 /// schema: a schema is a contract, and "now" is not a value it can state.
 ///
 /// An object with properties beside a composition (a flattened enum) is closed with
-/// `unevaluatedProperties: false` instead, and integers of Rust types wider than Avro's `long`
-/// are bounded to its range, so both schemas describe the same values.
+/// `unevaluatedProperties: false` instead, and integers are bounded to their Rust type's range
+/// (types wider than Avro's `long` to its range), so every schema describes the same values.
 pub fn settings() -> SchemaSettings {
     SchemaSettings::draft2020_12()
         .with_transform(RecursiveTransform(strip_runtime_defaults))
         .with_transform(RecursiveTransform(require_marked_nullables))
         .with_transform(RecursiveTransform(close_objects))
         .with_transform(RecursiveTransform(close_composed_objects))
-        .with_transform(RecursiveTransform(bound_wide_integers))
+        .with_transform(RecursiveTransform(bound_integers))
 }
 
 const COMPOSITION: [&str; 3] = ["allOf", "oneOf", "anyOf"];
@@ -133,32 +133,54 @@ fn close_composed_objects(schema: &mut Schema) {
     }
 }
 
-/// Integer formats whose Rust range exceeds Avro's `long` (signed 64-bit): `u64`, `usize`,
-/// `u128`, `i128`.
-const WIDER_THAN_LONG: &[&str] = &["uint64", "uint", "uint128", "int128"];
+/// The range of each integer format schemars writes: the Rust type's own, and for types wider
+/// than Avro's `long` (`u64`, `usize`, `u128`, `i128`) the range of `long` (signed 64-bit).
+/// `int64` (`i64`) is left as it is: its format states exactly `long`'s range, which every
+/// target reads as such.
+fn integer_range(format: &str) -> Option<(i64, i64)> {
+    Some(match format {
+        "int8" => (i8::MIN.into(), i8::MAX.into()),
+        "int16" => (i16::MIN.into(), i16::MAX.into()),
+        "int32" => (i32::MIN.into(), i32::MAX.into()),
+        "uint8" => (0, u8::MAX.into()),
+        "uint16" => (0, u16::MAX.into()),
+        "uint32" => (0, u32::MAX.into()),
+        "uint64" | "uint" | "uint128" => (0, i64::MAX),
+        "int128" => (i64::MIN, i64::MAX),
+        _ => return None,
+    })
+}
 
-/// Bounds integers of Rust types wider than Avro's `long` to its range, so the JSON Schema, the
-/// Avro schema and the models generated from them describe the same values: a `u64` field
-/// accepts 0 ..= 9223372036854775807 everywhere, and a larger value is refused by validation
-/// (`Event::validate`, the outbox) instead of being written as JSON that no Avro reader can hold.
-fn bound_wide_integers(schema: &mut Schema) {
+/// Bounds every integer to the range of its Rust type, and integers of types wider than Avro's
+/// `long` to `long`'s range, so the JSON Schema, the Avro schema and the models generated from
+/// them (pydantic `ge`/`le`, ajv) describe the same values: a `u8` field refuses 256 everywhere,
+/// a `u64` field accepts 0 ..= 9223372036854775807, and a larger value is refused by validation
+/// (`Event::validate`, the outbox) instead of being written as JSON that a reader cannot hold.
+/// A tighter bound the contract declares is kept.
+fn bound_integers(schema: &mut Schema) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
-    let wide = object
+    let Some((min, max)) = object
         .get("format")
         .and_then(Value::as_str)
-        .is_some_and(|format| WIDER_THAN_LONG.contains(&format));
-    if !wide {
+        .and_then(integer_range)
+    else {
         return;
+    };
+    if !object
+        .get("maximum")
+        .and_then(Value::as_f64)
+        .is_some_and(|m| m <= max as f64)
+    {
+        object.insert("maximum".into(), Value::from(max));
     }
-    let below = |value: &Value, limit: i64| value.as_i64().is_some_and(|v| v <= limit);
-    let above = |value: &Value, limit: i64| value.as_i64().is_some_and(|v| v >= limit);
-    if !object.get("maximum").is_some_and(|m| below(m, i64::MAX)) {
-        object.insert("maximum".into(), Value::from(i64::MAX));
-    }
-    if !object.get("minimum").is_some_and(|m| above(m, i64::MIN)) {
-        object.insert("minimum".into(), Value::from(i64::MIN));
+    if !object
+        .get("minimum")
+        .and_then(Value::as_f64)
+        .is_some_and(|m| m >= min as f64)
+    {
+        object.insert("minimum".into(), Value::from(min));
     }
 }
 

@@ -701,12 +701,32 @@ impl Differ<'_> {
         } else if !a.integer && b.integer {
             changes.push(self.change(Difference::TYPE_NARROWED, path.clone(), "number → integer"));
         }
+        // A bound no tighter than the numeric format's own range (`maximum: 4294967295` on a
+        // `uint32`) states nothing the format does not: it is compared as absent.
+        let stated_max = |rules: &NumberRules| {
+            let high = rules
+                .format
+                .as_deref()
+                .and_then(formats::range)
+                .map(|r| r.high);
+            rules
+                .maximum
+                .filter(|m| !high.is_some_and(|high| *m >= high))
+        };
+        let stated_min = |rules: &NumberRules| {
+            let low = rules
+                .format
+                .as_deref()
+                .and_then(formats::range)
+                .map(|r| r.low);
+            rules.minimum.filter(|m| !low.is_some_and(|low| *m <= low))
+        };
         self.bound(
             &mut changes,
             path,
             "maximum",
-            a.maximum,
-            b.maximum,
+            stated_max(a),
+            stated_max(b),
             [
                 Difference::MAXIMUM_ADDED,
                 Difference::MAXIMUM_REMOVED,
@@ -718,8 +738,8 @@ impl Differ<'_> {
             &mut changes,
             path,
             "minimum",
-            a.minimum,
-            b.minimum,
+            stated_min(a),
+            stated_min(b),
             [
                 Difference::MINIMUM_ADDED,
                 Difference::MINIMUM_REMOVED,

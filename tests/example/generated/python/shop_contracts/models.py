@@ -79,7 +79,7 @@ class EventEnvelope(BaseModel):
     event_type: str = Field(description="What the payload is: tidings writes the topic. Readers also accept the dotted event name.")
     event_timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="When the event was created.")
     source_service: str = Field(description="The producing service.")
-    schema_version: Annotated[int, Field(ge=0)] = Field(default=1, description="Version of the envelope structure (not of the payload).")
+    schema_version: Annotated[int, Field(ge=0, le=4294967295)] = Field(default=1, description="Version of the envelope structure (not of the payload).")
     correlation_id: UUID = Field(default_factory=uuid4, description="Ties together the events of one business operation.")
     data_schema_uri: str | None = Field(default=None, description="Where the payload's schema can be fetched (optional; tidings does not read it).")
     data: dict[str, Any] = Field(description="The payload.")
@@ -101,7 +101,7 @@ class OrderLine(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     sku: Annotated[str, Field(min_length=1, max_length=40)] = Field(description="Stock keeping unit.")
-    quantity: Annotated[int, Field(ge=1)] = Field(description="How many.")
+    quantity: Annotated[int, Field(ge=1, le=4294967295)] = Field(description="How many.")
     unit_price_minor: int = Field(description="Price of one, in the currency's minor unit.")
 
 
