@@ -75,6 +75,7 @@ pub struct ContainersV1 {
     pub levels: Vec<Level>,
     #[serde(rename = "renamedField")]
     pub renamed: bool,
+    pub digest: [u8; 4],
 }
 
 /// A card payment.
@@ -206,13 +207,14 @@ fn containers() -> impl Strategy<Value = ContainersV1> {
             prop::collection::btree_map(text(), any::<i32>(), 0..3),
             prop::collection::vec(level(), 0..3),
             any::<bool>(),
+            any::<[u8; 4]>(),
         ),
     )
         .prop_map(
             |(
                 (id, micros, text, maybe),
                 (skipped_when_none, defaulted, inner, inners, maybe_inner),
-                (by_name, levels, renamed),
+                (by_name, levels, renamed, digest),
             )| ContainersV1 {
                 id: Uuid::from_u128(id),
                 at: Timestamp::from_timestamp_micros(micros).unwrap_or_else(Timestamp::now),
@@ -226,6 +228,7 @@ fn containers() -> impl Strategy<Value = ContainersV1> {
                 by_name,
                 levels,
                 renamed,
+                digest,
             },
         )
 }
@@ -505,6 +508,12 @@ mod refused {
                 "a refusal says what to do instead: {message}"
             );
         }
+        assert!(
+            refusals[4].contains("integer keys") && refusals[4].contains("BTreeMap<String, _>"),
+            "{}",
+            refusals[4]
+        );
+        assert!(refusals[5].contains("a tuple"), "{}", refusals[5]);
         eprintln!(
             "shape zoo: {} shapes refused: {refusals:#?}",
             refusals.len()

@@ -190,6 +190,14 @@ impl Converter<'_> {
             "boolean" => json!("boolean"),
             "null" => json!("null"),
             "array" => {
+                if object.contains_key("prefixItems") {
+                    // A tuple: one schema per position, which an Avro array cannot state.
+                    return Err(SchemaError::Unsupported {
+                        path: display(path),
+                        construct: "a tuple (one type per position)".into(),
+                        hint: "use a struct with named fields, or a Vec of one type",
+                    });
+                }
                 let items = object.get("items").ok_or_else(|| SchemaError::Untyped {
                     path: format!("{}[]", display(path)),
                 })?;
@@ -199,6 +207,16 @@ impl Converter<'_> {
             "object" => match object.get("properties").and_then(Value::as_object) {
                 Some(properties) => self.record(properties, object, path, name)?,
                 None => {
+                    if object.contains_key("patternProperties") {
+                        // schemars' map with integer keys (`BTreeMap<u32, _>`): keys limited by
+                        // a pattern, which an Avro map (any string key) cannot state.
+                        return Err(SchemaError::Unsupported {
+                            path: display(path),
+                            construct: "a map whose keys are limited by a pattern (integer keys)"
+                                .into(),
+                            hint: "key the map by String (`BTreeMap<String, _>`), or make it a list of records",
+                        });
+                    }
                     let values = object.get("additionalProperties").filter(|v| v.is_object());
                     let Some(values) = values else {
                         return Err(SchemaError::Untyped {
