@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use tidings_cli::cross_check::{Checkers, CrossCheckArgs, CrossCheckError};
+use tidings_cli::cross_check::{Checkers, CrossCheckArgs, CrossCheckError, run_command};
 use tidings_cli::project::{CONFIG_FILE, Project};
 
 /// What check_compat.py needs beyond the catalogue checkers.
@@ -14,23 +14,6 @@ const COMPAT_CHECKERS: &[&str] = &[
     "hypothesis>=6.100,<6.131",
     "hypothesis-jsonschema>=0.23",
 ];
-
-fn run_command(command: &mut Command) -> Result<(), CrossCheckError> {
-    let shown = format!("{command:?}");
-    eprintln!("cross-check: {shown}");
-    let status = command.status().map_err(|source| CrossCheckError::Spawn {
-        command: shown.clone(),
-        source,
-    })?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(CrossCheckError::Failed {
-            command: shown,
-            status,
-        })
-    }
-}
 
 /// Checks each output directory (default: HuleEdu's), then the compatibility engine.
 pub fn run(root: &Path, args: CrossCheckArgs) -> Result<(), CrossCheckError> {

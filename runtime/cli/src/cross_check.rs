@@ -98,7 +98,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CrossCheckError + '_ {
     }
 }
 
-fn run_command(command: &mut Command) -> Result<(), CrossCheckError> {
+/// Runs `command`, echoing it; a non-zero exit is [`CrossCheckError::Failed`].
+pub fn run_command(command: &mut Command) -> Result<(), CrossCheckError> {
     let shown = format!("{command:?}");
     eprintln!("cross-check: {shown}");
     let status = command.status().map_err(|source| CrossCheckError::Spawn {
