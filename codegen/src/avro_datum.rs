@@ -151,6 +151,20 @@ impl Converter<'_> {
             (Avro::Union(union), value) => {
                 let mut last = None;
                 for (index, branch) in union.variants().iter().enumerate() {
+                    // A record branch holds only its own keys: the variants of a tagged enum are
+                    // told apart by them (and by their tags' one-symbol enums).
+                    if let (Avro::Record(record), Value::Object(object)) =
+                        (self.schema.resolve(branch), value)
+                        && let Some(key) = object
+                            .keys()
+                            .find(|key| !record.fields.iter().any(|f| &f.name == *key))
+                    {
+                        last = Some(mismatch(
+                            path,
+                            format!("`{key}` is not a field of {}", record.name.name),
+                        ));
+                        continue;
+                    }
                     match self.convert(branch, value, path) {
                         Ok(datum) => {
                             return Ok(Datum::Union(
@@ -173,5 +187,31 @@ impl Converter<'_> {
                 ));
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The variants of an externally tagged enum with optional content: each record would take
+    /// the other's value with its field `null`; the keys tell them apart.
+    #[test]
+    fn a_union_of_records_takes_the_record_that_has_the_value_s_keys() {
+        let schema = json!({"type": "record", "name": "P", "fields": [{"name": "v", "type": [
+            {"type": "record", "name": "Essay", "fields": [{"name": "essay", "type": ["null", "string"], "default": null}]},
+            {"type": "record", "name": "Batch", "fields": [{"name": "batch", "type": ["null", "string"], "default": null}]}
+        ]}]});
+        let bytes = encode(&schema, &json!({"v": {"batch": "b1"}})).unwrap();
+        let Datum::Record(fields) = decode(&schema, &bytes).unwrap() else {
+            panic!("a record")
+        };
+        let Datum::Union(branch, _) = &fields[0].1 else {
+            panic!("a union")
+        };
+        assert_eq!(*branch, 1);
+        let err = encode(&schema, &json!({"v": {"other": 1}})).unwrap_err();
+        assert!(err.to_string().contains("`other` is not a field"), "{err}");
     }
 }

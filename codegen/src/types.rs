@@ -126,6 +126,10 @@ pub struct Alias {
     pub description: Option<String>,
     /// What it stands for.
     pub ty: Ty,
+    /// For a union of classes that each hold this field with one literal value (a Rust enum
+    /// with serde's internal or adjacent tagging): the field's wire name, which tells the
+    /// members apart (pydantic's `Field(discriminator=…)`; a TypeScript tagged union).
+    pub discriminator: Option<String>,
 }
 
 /// Every named type of a catalogue, classes in dependency order (a class comes after the classes
@@ -172,6 +176,9 @@ impl TypeModel {
                     .map(|event| event.name.clone())
                     .collect(),
             });
+        for alias in found.aliases.values_mut() {
+            alias.discriminator = discriminator(&alias.ty, &found.classes);
+        }
         Self {
             enums: found.enums.into_values().collect(),
             aliases: found.aliases.into_values().collect(),
@@ -183,6 +190,42 @@ impl TypeModel {
     pub fn class(&self, name: &str) -> Option<&Class> {
         self.classes.iter().find(|c| c.name == name)
     }
+}
+
+/// The field that tells the members of a union of classes apart: required in each, one literal
+/// value in each, the values distinct.
+fn discriminator(ty: &Ty, classes: &BTreeMap<String, Class>) -> Option<String> {
+    let Ty::Union(members) = ty else {
+        return None;
+    };
+    let members: Vec<&Class> = members
+        .iter()
+        .map(|member| match member {
+            Ty::Named(name) => classes.get(name),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let literal = |class: &Class, tag: &str| {
+        class.fields.iter().find_map(|field| match &field.ty {
+            Ty::Literals(values) if field.name == tag && field.required && values.len() == 1 => {
+                Some(values[0].clone())
+            }
+            _ => None,
+        })
+    };
+    let first = members.first()?;
+    first
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .find(|tag| {
+            let values: Option<Vec<String>> = members.iter().map(|c| literal(c, tag)).collect();
+            values.is_some_and(|values| {
+                let distinct: std::collections::BTreeSet<&String> = values.iter().collect();
+                distinct.len() == values.len()
+            })
+        })
+        .map(str::to_owned)
 }
 
 #[derive(Default)]
@@ -253,6 +296,7 @@ fn named(name: &str, schema: &Value, found: &mut Found) {
                 name: name.to_owned(),
                 description: description(schema),
                 ty: ty(schema),
+                discriminator: None,
             });
         return;
     };
@@ -305,7 +349,14 @@ pub fn ty(schema: &Value) -> Ty {
     if let Some(values) = enumeration(schema) {
         return Ty::Literals(values);
     }
-    if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+    if let Some(Value::String(value)) = schema.get("const") {
+        return Ty::Literals(vec![value.clone()]);
+    }
+    if let Some(branches) = schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))
+        .and_then(Value::as_array)
+    {
         let nullable = branches
             .iter()
             .any(|b| b.get("type") == Some(&Value::String("null".into())));
@@ -400,4 +451,75 @@ fn dependency_order(mut pending: BTreeMap<String, Class>) -> Vec<Class> {
         }
     }
     ordered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(schema: &Value) -> Found {
+        let mut found = Found::default();
+        collect(schema, "Payload", &mut found);
+        found
+    }
+
+    #[test]
+    fn a_union_of_classes_with_one_literal_tag_each_is_discriminated_by_it() {
+        let schema = tidings::schema::json_schema_of::<Holder>();
+        let found = found(&schema);
+        let alias = |name: &str| &found.aliases[name];
+        assert_eq!(
+            alias("Shape").ty,
+            Ty::Union(vec![
+                Ty::Named("ShapeCircle".into()),
+                Ty::Named("ShapeSquare".into())
+            ])
+        );
+        assert_eq!(
+            discriminator(&alias("Shape").ty, &found.classes).as_deref(),
+            Some("kind")
+        );
+        assert_eq!(
+            discriminator(&alias("Pair").ty, &found.classes).as_deref(),
+            Some("class")
+        );
+        // External tagging: each variant its own key, no common tag.
+        assert_eq!(discriminator(&alias("Target").ty, &found.classes), None);
+        assert_eq!(
+            found.classes["ShapeCircle"].fields[0].ty,
+            Ty::Literals(vec!["circle".into()])
+        );
+    }
+
+    #[derive(schemars::JsonSchema)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    #[allow(dead_code)]
+    enum Shape {
+        Circle { radius: f64 },
+        Square { side: f64 },
+    }
+
+    #[derive(schemars::JsonSchema)]
+    #[serde(tag = "class", content = "value")]
+    #[allow(dead_code)]
+    enum Pair {
+        A(i32),
+        B(String),
+    }
+
+    #[derive(schemars::JsonSchema)]
+    #[serde(rename_all = "snake_case")]
+    #[allow(dead_code)]
+    enum Target {
+        Nobody,
+        Essay(String),
+    }
+
+    #[derive(schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Holder {
+        shape: Shape,
+        pair: Pair,
+        target: Target,
+    }
 }

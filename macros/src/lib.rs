@@ -1,7 +1,8 @@
 //! Procedural macros of tidings. Use them through the `tidings` crate, which re-exports them.
 //!
 //! `#[derive(Event)]` runs in three stages, each its own module: `attr` parses the attributes,
-//! `validate` checks them against the struct and builds a contract, `expand` emits the impl. Every
+//! `validate` checks them against the struct (and `shapes` the field types no target states
+//! faithfully) and builds a contract, `expand` emits the impl. Every
 //! error is collected with its span; when there is any, a placeholder impl is emitted next to
 //! them so the user sees only the real mistakes.
 
@@ -16,6 +17,7 @@ mod catalogue;
 mod ctx;
 mod expand;
 mod key_part;
+mod shapes;
 mod symbol;
 mod validate;
 

@@ -40,6 +40,13 @@ pub fn supports_fallback(input: &DeriveInput) -> bool {
 
 pub fn validate(cx: &mut Ctxt, input: &DeriveInput, raw: RawAttrs) -> Option<Contract> {
     let fields = named_fields(cx, input);
+    if let Data::Struct(syn::DataStruct {
+        fields: Fields::Named(named),
+        ..
+    }) = &input.data
+    {
+        crate::shapes::check(cx, named);
+    }
     if !input.generics.params.is_empty() {
         cx.error_spanned_by(
             &input.generics,

@@ -115,6 +115,59 @@ pub struct EnumsV1 {
     pub context: Untyped,
 }
 
+/// serde's default (external) tagging: unit variants are strings, the others objects of one key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    Nobody,
+    Everyone,
+    Essay(String),
+    Batch { batch_id: String, size: u16 },
+    Student(Inner),
+}
+
+/// The fields of a square.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Side {
+    pub side: f64,
+    pub label: Option<String>,
+}
+
+/// Internal tagging: the tag beside the variant's fields, a newtype variant of a struct, a unit
+/// variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Shape {
+    Circle { radius: f64 },
+    Square(Side),
+    Empty,
+}
+
+/// Adjacent tagging: the tag and the content side by side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "type", content = "value")]
+pub enum Measure {
+    Count(i64),
+    Label(String),
+    Nothing,
+    Point { x: i32, y: i32 },
+    Levels(Vec<Level>),
+}
+
+/// Enums with data in each of serde's taggings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "zoo.tagged", topic = "zoo.tagged.v1", version = 1, key = id)]
+pub struct TaggedV1 {
+    pub id: String,
+    pub target: Target,
+    pub targets: Vec<Target>,
+    pub shape: Shape,
+    pub maybe_shape: Option<Shape>,
+    pub shapes: Vec<Shape>,
+    pub measure: Measure,
+    pub maybe_measure: Option<Measure>,
+}
+
 /// A recursive type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Node {
@@ -137,6 +190,7 @@ tidings::catalogue! {
         Containers => ContainersV1,
         Enums => EnumsV1,
         Tree => TreeV1,
+        Tagged => TaggedV1,
     }
 }
 
@@ -274,6 +328,60 @@ fn enums() -> impl Strategy<Value = EnumsV1> {
         )
 }
 
+fn target() -> impl Strategy<Value = Target> {
+    prop_oneof![
+        Just(Target::Nobody),
+        Just(Target::Everyone),
+        text().prop_map(Target::Essay),
+        (text(), any::<u16>()).prop_map(|(batch_id, size)| Target::Batch { batch_id, size }),
+        inner().prop_map(Target::Student),
+    ]
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    prop_oneof![
+        finite_f64().prop_map(|radius| Shape::Circle { radius }),
+        (finite_f64(), prop::option::of(text()))
+            .prop_map(|(side, label)| Shape::Square(Side { side, label })),
+        Just(Shape::Empty),
+    ]
+}
+
+fn measure() -> impl Strategy<Value = Measure> {
+    prop_oneof![
+        any::<i64>().prop_map(Measure::Count),
+        text().prop_map(Measure::Label),
+        Just(Measure::Nothing),
+        (any::<i32>(), any::<i32>()).prop_map(|(x, y)| Measure::Point { x, y }),
+        prop::collection::vec(level(), 0..3).prop_map(Measure::Levels),
+    ]
+}
+
+fn tagged() -> impl Strategy<Value = TaggedV1> {
+    (
+        text(),
+        target(),
+        prop::collection::vec(target(), 0..4),
+        shape(),
+        prop::option::of(shape()),
+        prop::collection::vec(shape(), 0..4),
+        measure(),
+        prop::option::of(measure()),
+    )
+        .prop_map(
+            |(id, target, targets, shape, maybe_shape, shapes, measure, maybe_measure)| TaggedV1 {
+                id,
+                target,
+                targets,
+                shape,
+                maybe_shape,
+                shapes,
+                measure,
+                maybe_measure,
+            },
+        )
+}
+
 fn node() -> impl Strategy<Value = Node> {
     let leaf = text().prop_map(|name| Node {
         name,
@@ -369,6 +477,7 @@ fn every_shape_round_trips_in_rust_and_in_the_other_languages() {
         (ContainersV1::TOPIC, round_trips(containers())),
         (EnumsV1::TOPIC, round_trips(enums())),
         (TreeV1::TOPIC, round_trips(tree())),
+        (TaggedV1::TOPIC, round_trips(tagged())),
     ];
     let count: usize = values.iter().map(|(_, v)| v.len()).sum();
     eprintln!(
@@ -434,28 +543,6 @@ mod refused {
     use super::*;
 
     #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-    #[serde(rename_all = "snake_case")]
-    pub enum External {
-        Nobody,
-        Essay(String),
-        Batch { batch_id: String },
-    }
-
-    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-    #[serde(tag = "kind")]
-    pub enum Internal {
-        Circle { radius: f64 },
-        Square { side: f64 },
-    }
-
-    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-    #[serde(tag = "type", content = "value")]
-    pub enum Adjacent {
-        Count(i64),
-        Label(String),
-    }
-
-    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
     #[serde(untagged)]
     pub enum InlineUntagged {
         A { a: String },
@@ -472,17 +559,26 @@ mod refused {
             }
         };
     }
-    holder!(ExternalV1, "zoo.external", "zoo.external.v1", External);
-    holder!(InternalV1, "zoo.internal", "zoo.internal.v1", Internal);
-    holder!(AdjacentV1, "zoo.adjacent", "zoo.adjacent.v1", Adjacent);
     holder!(
         InlineUntaggedV1,
         "zoo.inline",
         "zoo.inline.v1",
         InlineUntagged
     );
-    holder!(IntKeysV1, "zoo.int_keys", "zoo.int_keys.v1", BTreeMap<u32, String>);
-    holder!(TupleV1, "zoo.tuple", "zoo.tuple.v1", (i32, String));
+    // In a payload's own fields these two do not compile (runtime/tests/ui/fail/refused_shapes.rs);
+    // inside a nested type the derive cannot see them, and the schemas refuse them.
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+    pub struct IntKeys {
+        pub stock: BTreeMap<u32, String>,
+    }
+
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+    pub struct Tuple {
+        pub position: (i32, String),
+    }
+
+    holder!(IntKeysV1, "zoo.int_keys", "zoo.int_keys.v1", IntKeys);
+    holder!(TupleV1, "zoo.tuple", "zoo.tuple.v1", Tuple);
 
     fn refusal<E: Event>() -> String {
         match tidings::schema::avro_schema_of::<E>() {
@@ -494,9 +590,6 @@ mod refused {
     #[test]
     fn each_is_refused_naming_the_field_and_what_to_do() {
         let refusals = [
-            refusal::<ExternalV1>(),
-            refusal::<InternalV1>(),
-            refusal::<AdjacentV1>(),
             refusal::<InlineUntaggedV1>(),
             refusal::<IntKeysV1>(),
             refusal::<TupleV1>(),
@@ -509,11 +602,11 @@ mod refused {
             );
         }
         assert!(
-            refusals[4].contains("integer keys") && refusals[4].contains("BTreeMap<String, _>"),
+            refusals[1].contains("integer keys") && refusals[1].contains("BTreeMap<String, _>"),
             "{}",
-            refusals[4]
+            refusals[1]
         );
-        assert!(refusals[5].contains("a tuple"), "{}", refusals[5]);
+        assert!(refusals[2].contains("a tuple"), "{}", refusals[2]);
         eprintln!(
             "shape zoo: {} shapes refused: {refusals:#?}",
             refusals.len()

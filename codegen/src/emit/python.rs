@@ -279,17 +279,35 @@ fn default_argument(field: &Field, types: &TypeModel) -> Option<String> {
     }
 }
 
-fn field_view(field: &Field, types: &TypeModel) -> FieldView {
-    let attribute = if KEYWORDS.contains(&field.name.as_str())
-        || !field
-            .name
+/// The Python attribute of a field: its wire name, or when that is a keyword or not an
+/// identifier, a lower-case identifier with a trailing `_` (the wire name becomes its alias).
+fn attribute(wire_name: &str) -> String {
+    if KEYWORDS.contains(&wire_name)
+        || !wire_name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_')
     {
-        format!("{}_", member_name(&field.name).to_ascii_lowercase())
+        format!("{}_", member_name(wire_name).to_ascii_lowercase())
     } else {
-        field.name.clone()
-    };
+        wire_name.to_owned()
+    }
+}
+
+/// An alias's annotation: a union of classes told apart by a tag field is a pydantic
+/// discriminated union.
+fn alias_annotation(alias: &crate::types::Alias) -> String {
+    match &alias.discriminator {
+        Some(tag) => format!(
+            "Annotated[{}, Field(discriminator={})]",
+            annotation(&alias.ty),
+            literal(&attribute(tag))
+        ),
+        None => annotation(&alias.ty),
+    }
+}
+
+fn field_view(field: &Field, types: &TypeModel) -> FieldView {
+    let attribute = attribute(&field.name);
     let mut annotation = annotation(&field.ty);
     let mut arguments = Vec::new();
     if let Some(default) = default_argument(field, types) {
@@ -401,7 +419,7 @@ pub fn emit(model: &CatalogModel, types: &TypeModel) -> Result<Vec<GeneratedFile
         .map(|a| AliasView {
             name: a.name.clone(),
             doc: docstring(a.description.as_deref(), &a.name),
-            annotation: annotation(&a.ty),
+            annotation: alias_annotation(a),
         })
         .collect();
     context.insert("aliases", &aliases);
@@ -429,4 +447,35 @@ pub fn emit(model: &CatalogModel, types: &TypeModel) -> Result<Vec<GeneratedFile
             contents: format!("# {}\n", header(model, &model.catalogue)),
         },
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Alias;
+
+    #[test]
+    fn a_discriminated_alias_names_the_tag_by_its_python_attribute() {
+        let alias = |tag: &str| Alias {
+            name: "Shape".into(),
+            description: None,
+            ty: Ty::Union(vec![Ty::Named("A".into()), Ty::Named("B".into())]),
+            discriminator: Some(tag.into()),
+        };
+        assert_eq!(
+            alias_annotation(&alias("kind")),
+            r#"Annotated[A | B, Field(discriminator="kind")]"#
+        );
+        // A keyword is an attribute with `_` and the wire name as its alias; pydantic's
+        // discriminator names the attribute.
+        assert_eq!(
+            alias_annotation(&alias("class")),
+            r#"Annotated[A | B, Field(discriminator="class_")]"#
+        );
+        let plain = Alias {
+            discriminator: None,
+            ..alias("kind")
+        };
+        assert_eq!(alias_annotation(&plain), "A | B");
+    }
 }

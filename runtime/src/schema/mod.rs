@@ -2,6 +2,7 @@
 //! Avro schema derived from that JSON Schema, so the two can never describe different data.
 
 mod avro;
+mod variants;
 
 use schemars::generate::SchemaSettings;
 use schemars::transform::{RecursiveTransform, Transform};
@@ -244,10 +245,14 @@ fn strip_runtime_defaults(schema: &mut Schema) {
     }
 }
 
-/// The JSON Schema (2020-12) of a type, as a JSON value.
+/// The JSON Schema (2020-12) of a type, as a JSON value. Each data-carrying variant of a tagged
+/// enum is a named entry of `$defs` (`<Enum><Variant>`), so every target maps the enum to a union
+/// of named types.
 pub fn json_schema_of<T: JsonSchema>() -> Value {
     let schema = settings().into_generator().into_root_schema_for::<T>();
-    schema.to_value()
+    let mut value = schema.to_value();
+    variants::name_variants(&mut value);
+    value
 }
 
 /// The Avro schema of an event's payload: a record named after the payload type, in the event's
