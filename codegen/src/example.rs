@@ -96,6 +96,10 @@ impl Synthesizer<'_> {
             // An optional recursive field (`Option<Box<Node>>`) ends the recursion.
             return Value::Null;
         }
+        if schema.get("properties").is_some() {
+            // An object, with or without a flattened enum (`oneOf` beside the properties).
+            return self.object(schema, path);
+        }
         for keyword in ["anyOf", "oneOf", "allOf"] {
             if let Some(branch) =
                 schema
@@ -177,6 +181,32 @@ impl Synthesizer<'_> {
             );
         } else {
             object.insert("note".into(), json!("example"));
+        }
+        // The parts beside the properties (flattened types): every `allOf` part, the first
+        // alternative of a `oneOf`/`anyOf`.
+        if schema.get("properties").is_some() {
+            for keyword in ["allOf", "oneOf", "anyOf"] {
+                let branches: Vec<Value> = schema
+                    .get(keyword)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|b| {
+                        !tidings::rules::is_rule(b) && b.get("type") != Some(&json!("null"))
+                    })
+                    .cloned()
+                    .collect();
+                let parts = if keyword == "allOf" {
+                    &branches[..]
+                } else {
+                    &branches[..branches.len().min(1)]
+                };
+                for part in parts {
+                    if let Value::Object(fields) = self.value(part, path) {
+                        object.extend(fields);
+                    }
+                }
+            }
         }
         for rule in tidings::rules::rules_of(schema) {
             keep_rule(&rule, schema, &mut object);

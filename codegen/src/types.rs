@@ -280,50 +280,152 @@ fn enumeration(schema: &Value) -> Option<Vec<String>> {
 }
 
 fn named(name: &str, schema: &Value, found: &mut Found) {
+    if found.enums.contains_key(name)
+        || found.aliases.contains_key(name)
+        || found.classes.contains_key(name)
+    {
+        return;
+    }
     if let Some(values) = enumeration(schema) {
-        found.enums.entry(name.to_owned()).or_insert_with(|| Enum {
-            name: name.to_owned(),
-            description: description(schema),
-            values,
-        });
+        found.enums.insert(
+            name.to_owned(),
+            Enum {
+                name: name.to_owned(),
+                description: description(schema),
+                values,
+            },
+        );
         return;
     }
     let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
-        found
-            .aliases
-            .entry(name.to_owned())
-            .or_insert_with(|| Alias {
+        let ty = ty(schema, name, found);
+        found.aliases.insert(
+            name.to_owned(),
+            Alias {
                 name: name.to_owned(),
                 description: description(schema),
-                ty: ty(schema),
+                ty,
                 discriminator: None,
-            });
+            },
+        );
         return;
     };
+    let mut fields = fields_of(name, properties, schema, found);
+    // `allOf` parts beside the properties (a flattened struct): their fields are the object's.
+    for part in shape_branches(schema, "allOf") {
+        if let Some(properties) = part.get("properties").and_then(Value::as_object) {
+            fields.extend(fields_of(name, properties, part, found));
+        }
+    }
+    let variants = flattened_variants(schema);
+    if !variants.is_empty() {
+        // A flattened enum: one class per variant, the object's fields and the variant's, and the
+        // type a union of them (what serde writes is one of these objects).
+        let mut members = Vec::with_capacity(variants.len());
+        for (variant, branch) in variants {
+            let class_name = tidings::schema::nested_type_name(name, &variant);
+            let mut variant_fields = fields.clone();
+            if let Some(properties) = branch.get("properties").and_then(Value::as_object) {
+                variant_fields.extend(fields_of(&class_name, properties, branch, found));
+            }
+            found.classes.insert(
+                class_name.clone(),
+                Class {
+                    name: class_name.clone(),
+                    description: description(schema),
+                    fields: variant_fields,
+                    rules: tidings::rules::rules_of(schema),
+                },
+            );
+            members.push(Ty::Named(class_name));
+        }
+        found.aliases.insert(
+            name.to_owned(),
+            Alias {
+                name: name.to_owned(),
+                description: description(schema),
+                ty: Ty::Union(members),
+                discriminator: None,
+            },
+        );
+        return;
+    }
+    found.classes.insert(
+        name.to_owned(),
+        Class {
+            name: name.to_owned(),
+            description: description(schema),
+            fields,
+            rules: tidings::rules::rules_of(schema),
+        },
+    );
+}
+
+/// The fields of `owner`; an object written inline in a field becomes a class named after the
+/// owner and the field (`TargetBatch` + `batch` → `TargetBatchBatch`, as its Avro record).
+fn fields_of(
+    owner: &str,
+    properties: &serde_json::Map<String, Value>,
+    schema: &Value,
+    found: &mut Found,
+) -> Vec<Field> {
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let fields = properties
+    properties
         .iter()
         .map(|(field, property)| Field {
             name: field.clone(),
             description: description(property),
-            ty: ty(property),
+            ty: ty(
+                property,
+                &tidings::schema::nested_type_name(owner, field),
+                found,
+            ),
             required: required.contains(&field.as_str()),
             default: property.get("default").cloned(),
         })
-        .collect();
-    found
-        .classes
-        .entry(name.to_owned())
-        .or_insert_with(|| Class {
-            name: name.to_owned(),
-            description: description(schema),
-            fields,
-            rules: tidings::rules::rules_of(schema),
-        });
+        .collect()
+}
+
+/// The branches of `keyword` that are parts of the object's shape (not cross-field rules).
+fn shape_branches<'s>(schema: &'s Value, keyword: &str) -> Vec<&'s Value> {
+    schema
+        .get(keyword)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|branch| !tidings::rules::is_rule(branch))
+        .collect()
+}
+
+/// The variants of an enum flattened into an object with properties (`oneOf`/`anyOf` beside the
+/// properties), each with its variant name (`essay`, `batch`; by position when the enum's tagging
+/// does not name them). Empty when the object has none.
+fn flattened_variants(schema: &Value) -> Vec<(String, &Value)> {
+    for keyword in ["oneOf", "anyOf"] {
+        let branches = shape_branches(schema, keyword);
+        if branches.is_empty() {
+            continue;
+        }
+        let owned: Vec<Value> = branches.iter().map(|b| (*b).clone()).collect();
+        let names = tidings::schema::variant_names(&owned).unwrap_or_default();
+        return branches
+            .into_iter()
+            .enumerate()
+            .map(|(index, branch)| {
+                let variant = names
+                    .get(index)
+                    .cloned()
+                    .flatten()
+                    .unwrap_or_else(|| format!("variant{}", index + 1));
+                (variant, branch)
+            })
+            .collect();
+    }
+    Vec::new()
 }
 
 fn bounds(schema: &Value, min: &str, max: &str) -> Bounds {
@@ -340,8 +442,9 @@ fn bounds(schema: &Value, min: &str, max: &str) -> Bounds {
     }
 }
 
-/// The type a property schema describes.
-pub fn ty(schema: &Value) -> Ty {
+/// The type a property schema describes. An object written inline (not a `$ref`) becomes a
+/// class named `hint`.
+fn ty(schema: &Value, hint: &str, found: &mut Found) -> Ty {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let name = reference.rsplit('/').next().unwrap_or(reference);
         return Ty::Named(name.to_owned());
@@ -351,6 +454,19 @@ pub fn ty(schema: &Value) -> Ty {
     }
     if let Some(Value::String(value)) = schema.get("const") {
         return Ty::Literals(vec![value.clone()]);
+    }
+    if schema.get("properties").is_some() {
+        named(hint, schema, found);
+        let inner = Ty::Named(hint.to_owned());
+        let nullable = schema
+            .get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|kinds| kinds.iter().any(|k| k == "null"));
+        return if nullable {
+            Ty::Nullable(Box::new(inner))
+        } else {
+            inner
+        };
     }
     if let Some(branches) = schema
         .get("anyOf")
@@ -365,8 +481,13 @@ pub fn ty(schema: &Value) -> Ty {
             .filter(|b| b.get("type") != Some(&Value::String("null".into())))
             .collect();
         let inner = match others.as_slice() {
-            [only] => ty(only),
-            many => Ty::Union(many.iter().map(|b| ty(b)).collect()),
+            [only] => ty(only, hint, found),
+            many => Ty::Union(
+                many.iter()
+                    .enumerate()
+                    .map(|(index, b)| ty(b, &format!("{hint}{}", index + 1), found))
+                    .collect(),
+            ),
         };
         return if nullable {
             Ty::Nullable(Box::new(inner))
@@ -397,11 +518,17 @@ pub fn ty(schema: &Value) -> Ty {
         "number" => Ty::Number(bounds(schema, "minimum", "maximum")),
         "boolean" => Ty::Boolean,
         "array" => Ty::Array(
-            Box::new(schema.get("items").map_or(Ty::Any, ty)),
+            Box::new(
+                schema
+                    .get("items")
+                    .map_or(Ty::Any, |items| ty(items, &format!("{hint}Item"), found)),
+            ),
             bounds(schema, "minItems", "maxItems"),
         ),
         "object" => match schema.get("additionalProperties") {
-            Some(values) if values.is_object() => Ty::Map(Box::new(ty(values))),
+            Some(values) if values.is_object() => {
+                Ty::Map(Box::new(ty(values, &format!("{hint}Value"), found)))
+            }
             _ => Ty::AnyObject,
         },
         _ => Ty::Any,

@@ -7,8 +7,9 @@
 //! - In Python and Node (when `python3` and `npm` are present; `TIDINGS_ZOO_CROSS_CHECK=0` skips):
 //!   the catalogue's generated output, with the generated values as extra examples, goes through
 //!   `tidings_cli::cross_check`: python-jsonschema and ajv validate every value, pydantic parses it
-//!   and dumps it back equal, fastavro reads apache-avro's datum to the same value, `tsc --strict`
-//!   compiles the TypeScript package, the AsyncAPI parser reads the document.
+//!   and dumps it back to the same JSON, fastavro reads apache-avro's datum to the same value,
+//!   `tsc --strict` compiles the TypeScript package with every value as a literal of its payload
+//!   type, the AsyncAPI parser reads the document.
 
 use std::collections::BTreeMap;
 
@@ -168,6 +169,34 @@ pub struct TaggedV1 {
     pub maybe_measure: Option<Measure>,
 }
 
+/// The target of a request, flattened into it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FlatTarget {
+    Essay { essay_id: String },
+    Batch { batch_id: String, size: u16 },
+    Student(Inner),
+}
+
+/// A nested struct with a flattened enum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Placed {
+    pub at: Timestamp,
+    #[serde(flatten)]
+    pub target: FlatTarget,
+}
+
+/// `#[serde(flatten)]` of an enum, in the payload and in a nested type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "zoo.flattened", topic = "zoo.flattened.v1", version = 1, key = id)]
+pub struct FlattenedV1 {
+    pub id: String,
+    #[serde(flatten)]
+    pub target: FlatTarget,
+    pub note: Option<String>,
+    pub placed: Vec<Placed>,
+}
+
 /// A recursive type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Node {
@@ -191,6 +220,7 @@ tidings::catalogue! {
         Enums => EnumsV1,
         Tree => TreeV1,
         Tagged => TaggedV1,
+        Flattened => FlattenedV1,
     }
 }
 
@@ -244,12 +274,7 @@ fn numbers() -> impl Strategy<Value = NumbersV1> {
 
 fn containers() -> impl Strategy<Value = ContainersV1> {
     (
-        (
-            any::<u128>(),
-            0i64..4_102_444_800_000_000,
-            text(),
-            prop::option::of(text()),
-        ),
+        (any::<u128>(), timestamp(), text(), prop::option::of(text())),
         (
             prop::option::of(any::<i64>()),
             prop::collection::vec(text(), 0..3),
@@ -266,12 +291,12 @@ fn containers() -> impl Strategy<Value = ContainersV1> {
     )
         .prop_map(
             |(
-                (id, micros, text, maybe),
+                (id, at, text, maybe),
                 (skipped_when_none, defaulted, inner, inners, maybe_inner),
                 (by_name, levels, renamed, digest),
             )| ContainersV1 {
                 id: Uuid::from_u128(id),
-                at: Timestamp::from_timestamp_micros(micros).unwrap_or_else(Timestamp::now),
+                at,
                 text,
                 maybe,
                 skipped_when_none,
@@ -382,6 +407,35 @@ fn tagged() -> impl Strategy<Value = TaggedV1> {
         )
 }
 
+fn timestamp() -> impl Strategy<Value = Timestamp> {
+    (0i64..4_102_444_800_000_000)
+        .prop_map(|micros| Timestamp::from_timestamp_micros(micros).unwrap_or_else(Timestamp::now))
+}
+
+fn flat_target() -> impl Strategy<Value = FlatTarget> {
+    prop_oneof![
+        text().prop_map(|essay_id| FlatTarget::Essay { essay_id }),
+        (text(), any::<u16>()).prop_map(|(batch_id, size)| FlatTarget::Batch { batch_id, size }),
+        inner().prop_map(FlatTarget::Student),
+    ]
+}
+
+fn flattened() -> impl Strategy<Value = FlattenedV1> {
+    let placed = (timestamp(), flat_target()).prop_map(|(at, target)| Placed { at, target });
+    (
+        text(),
+        flat_target(),
+        prop::option::of(text()),
+        prop::collection::vec(placed, 0..3),
+    )
+        .prop_map(|(id, target, note, placed)| FlattenedV1 {
+            id,
+            target,
+            note,
+            placed,
+        })
+}
+
 fn node() -> impl Strategy<Value = Node> {
     let leaf = text().prop_map(|name| Node {
         name,
@@ -478,6 +532,7 @@ fn every_shape_round_trips_in_rust_and_in_the_other_languages() {
         (EnumsV1::TOPIC, round_trips(enums())),
         (TreeV1::TOPIC, round_trips(tree())),
         (TaggedV1::TOPIC, round_trips(tagged())),
+        (FlattenedV1::TOPIC, round_trips(flattened())),
     ];
     let count: usize = values.iter().map(|(_, v)| v.len()).sum();
     eprintln!(
@@ -577,7 +632,22 @@ mod refused {
         pub position: (i32, String),
     }
 
+    /// A flattened enum whose tag every variant holds: one Avro record cannot hold the tag
+    /// of each variant.
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+    pub struct FlatInternal {
+        pub at: String,
+        #[serde(flatten)]
+        pub shape: Shape,
+    }
+
     holder!(IntKeysV1, "zoo.int_keys", "zoo.int_keys.v1", IntKeys);
+    holder!(
+        FlatInternalV1,
+        "zoo.flat_internal",
+        "zoo.flat_internal.v1",
+        FlatInternal
+    );
     holder!(TupleV1, "zoo.tuple", "zoo.tuple.v1", Tuple);
 
     fn refusal<E: Event>() -> String {
@@ -593,6 +663,7 @@ mod refused {
             refusal::<InlineUntaggedV1>(),
             refusal::<IntKeysV1>(),
             refusal::<TupleV1>(),
+            refusal::<FlatInternalV1>(),
         ];
         for message in &refusals {
             assert!(message.starts_with("/value"), "{message}");
@@ -607,6 +678,11 @@ mod refused {
             refusals[1]
         );
         assert!(refusals[2].contains("a tuple"), "{}", refusals[2]);
+        assert!(
+            refusals[3].contains("property `kind` in several parts of a flattened oneOf"),
+            "{}",
+            refusals[3]
+        );
         eprintln!(
             "shape zoo: {} shapes refused: {refusals:#?}",
             refusals.len()

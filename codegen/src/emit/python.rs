@@ -74,6 +74,9 @@ struct AliasView {
     name: String,
     doc: String,
     annotation: String,
+    /// An event's payload that is a union (a flattened enum): a `RootModel`, so that it has
+    /// `model_validate` and `model_dump` as every payload model does.
+    root_model: bool,
 }
 
 #[derive(Serialize)]
@@ -420,8 +423,13 @@ pub fn emit(model: &CatalogModel, types: &TypeModel) -> Result<Vec<GeneratedFile
             name: a.name.clone(),
             doc: docstring(a.description.as_deref(), &a.name),
             annotation: alias_annotation(a),
+            root_model: model.events.iter().any(|e| e.type_name == a.name),
         })
         .collect();
+    context.insert(
+        "uses_root_model",
+        &aliases.iter().any(|alias| alias.root_model),
+    );
     context.insert("aliases", &aliases);
     context.insert("classes", &classes);
     let events: Vec<EventView> = model

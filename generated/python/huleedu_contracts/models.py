@@ -84,7 +84,6 @@ __all__ = [
     "SpellcheckMetricsV1",
     "SpellcheckPhaseCompletedV1",
     "StorageRef",
-    "StorageReferenceMetadata",
     "StudentAssociation",
     "StudentAssociationConfirmation",
     "StudentCreatedV1",
@@ -107,9 +106,9 @@ __all__ = [
     "LLMRequestCompletedV1",
     "LLMRequestStartedV1",
     "LLMUsageAnalyticsV1",
-    "PipelinePromptPayload",
     "RateLimitExceededV1",
     "ResourceAccessGrantedV1",
+    "StorageReferenceMetadataReferences",
     "StudentAssociationsConfirmedV1",
     "StudentMatchSuggestion",
     "SubscriptionActivatedV1",
@@ -122,34 +121,36 @@ __all__ = [
     "AIFeedbackResultDataV1",
     "BatchAssessmentCompletedV1",
     "BatchContentProvisioningCompletedV1",
-    "BatchEssaysReady",
-    "BatchEssaysRegistered",
     "BatchNlpAnalysisCompletedV1",
     "BatchNlpProcessingRequestedV1",
-    "BatchNlpProcessingRequestedV2",
     "BatchPipelineCompletedV1",
     "BatchResultsReadyV1",
-    "BatchServiceAIFeedbackInitiateCommandDataV1",
-    "BatchServiceCJAssessmentInitiateCommandDataV1",
     "BatchServiceNLPInitiateCommandDataV1",
-    "BatchServiceNLPInitiateCommandDataV2",
     "BatchServiceSpellcheckInitiateCommandDataV1",
     "BatchServiceStudentMatchingInitiateCommandDataV1",
     "BatchStudentMatchingRequestedV1",
     "BatchValidationErrorsV1",
     "CJAssessmentCompletedV1",
     "CJAssessmentFailedV1",
-    "ClientBatchPipelineRequestV1",
     "ELSBatchPhaseOutcomeV1",
-    "EditorRevisionCompletedV1",
-    "ElsCjAssessmentRequestV1",
     "EssayLifecycleSpellcheckRequestV1",
     "EssayMatchResult",
     "EssayNlpCompletedV1",
     "PhaseSkippedV1",
-    "SpellcheckResultDataV1",
     "SpellcheckResultV1",
+    "StorageReferenceMetadata",
     "BatchAuthorMatchesSuggestedV1",
+    "BatchEssaysReady",
+    "BatchEssaysRegistered",
+    "BatchNlpProcessingRequestedV2",
+    "BatchServiceAIFeedbackInitiateCommandDataV1",
+    "BatchServiceCJAssessmentInitiateCommandDataV1",
+    "BatchServiceNLPInitiateCommandDataV2",
+    "EditorRevisionCompletedV1",
+    "ElsCjAssessmentRequestV1",
+    "PipelinePromptPayload",
+    "SpellcheckResultDataV1",
+    "ClientBatchPipelineRequestV1",
 ]
 
 
@@ -1309,33 +1310,6 @@ class StorageRef(BaseModel):
     path: str | None = Field(default=None, description="Path inside the store, when the producer records one.")
 
 
-class StorageReferenceMetadata(BaseModel):
-    """References to Content Service for large payloads (>50KB).
-
-Pattern for handling event data >50KB. Store data in Content Service,
-include storage_id reference in event instead of inline data.
-
-Multiple ContentType references can exist in single instance. Each reference
-contains storage_id (required) and path_hint (optional debugging aid).
-
-Usage:
-storage_ref = StorageReferenceMetadata()
-storage_ref.add_reference(
-ContentType.CJ_RESULTS_JSON, storage_id, "cj/batch_123/results.json"
-)
-event_data.results_ref = storage_ref
-
-Retrieval:
-ref = event.results_ref.references[ContentType.CJ_RESULTS_JSON]
-data = await content_service.fetch(ref["storage_id"], correlation_id)
-
-See: libs/common_core/docs/storage-references.md"""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    references: dict[str, Any] = Field(default_factory=lambda: {}, description="ContentType to {\"storage_id\": str, \"path\": str} mapping. storage_id required, path optional.")
-
-
 class StudentAssociation(BaseModel):
     """Legacy student association model - kept for backward compatibility."""
 
@@ -1685,24 +1659,6 @@ class LLMUsageAnalyticsV1(BaseModel):
     metadata: UsageAnalyticsMetadata = Field(default_factory=lambda: UsageAnalyticsMetadata.model_validate({}))
 
 
-class PipelinePromptPayload(BaseModel):
-    """Carries prompt-selection metadata for pipelines that require student prompts.
-
-Exactly one of assignment_id (canonical prompt) or cms_prompt_ref (ad-hoc teacher prompt)
-must be supplied."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    assignment_id: Annotated[str, Field(max_length=100)] | None = Field(default=None, description="Canonical assignment identifier for system-managed prompts")
-    cms_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for teacher-provided prompt payloads")
-
-    @model_validator(mode="after")
-    def _cross_field_rules(self) -> PipelinePromptPayload:
-        """The contract's cross-field rules."""
-        _check_rule(self, "exactly_one_of", ("assignment_id", "cms_prompt_ref",), "exactly_one_of: exactly one of `assignment_id` and `cms_prompt_ref` must be given")
-        return self
-
-
 class RateLimitExceededV1(BaseModel):
     """RateLimitExceededV1"""
 
@@ -1726,6 +1682,25 @@ class ResourceAccessGrantedV1(BaseModel):
     rights: list[str] = Field(default_factory=lambda: ["read"])
     expires_at: datetime | None = Field(default=None)
     correlation_id: str = Field()
+
+
+class StorageReferenceMetadataReferences(BaseModel):
+    """ContentType to {"storage_id": str, "path": str} mapping. storage_id required, path optional."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    ai_detailed_analysis_json: StorageRef | None = Field(default=None)
+    ai_editor_revision_text: StorageRef | None = Field(default=None)
+    cj_results_json: StorageRef | None = Field(default=None)
+    corrected_text: StorageRef | None = Field(default=None)
+    extracted_plaintext: StorageRef | None = Field(default=None)
+    grammar_analysis_json: StorageRef | None = Field(default=None)
+    nlp_metrics_json: StorageRef | None = Field(default=None)
+    original_essay: StorageRef | None = Field(default=None)
+    processing_log: StorageRef | None = Field(default=None)
+    raw_upload_blob: StorageRef | None = Field(default=None)
+    student_facing_ai_feedback_text: StorageRef | None = Field(default=None)
+    student_prompt_text: StorageRef | None = Field(default=None)
 
 
 class StudentAssociationsConfirmedV1(BaseModel):
@@ -1958,71 +1933,6 @@ Flow for REGULAR batches (class_id exists):
     timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 
-class BatchEssaysReady(BaseModel):
-    """Event indicating batch is ready for Phase 2 pipeline processing.
-
-Publisher: Essay Lifecycle Service (ELS)
-Consumer: Batch Orchestrator Service (BOS)
-Topic: batch.essays.ready
-Handler: BOS - BatchEssaysReadyHandler.handle_batch_essays_ready()
-
-IMPORTANT: This event is ONLY published for REGULAR batches after student associations.
-GUEST batches do NOT receive this event - they transition directly from
-BatchContentProvisioningCompletedV1 to READY_FOR_PIPELINE_EXECUTION.
-
-Flow for REGULAR batches only:
-1. ELS receives StudentAssociationsConfirmedV1 from Class Management
-2. ELS updates essays with student associations
-3. ELS publishes this event with enriched essay data
-4. BOS stores essays and transitions to READY_FOR_PIPELINE_EXECUTION
-
-ARCHITECTURAL CHANGE: This event has been completely rewritten to eliminate the
-validation_failures anti-pattern. Error handling now uses separate
-BatchValidationErrorsV1 events following HuleEdu structured error handling standards."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    event: str = Field(default="batch.essays.ready", description="Event type identifier")
-    batch_id: str = Field(description="Batch identifier")
-    ready_essays: list[EssayProcessingInputRefV1] = Field(description="List of essays ready for processing with their content references")
-    metadata: SystemProcessingMetadata = Field(description="Processing metadata")
-    course_code: CourseCode = Field(description="Course code from BOS lean registration")
-    course_language: str = Field(description="Language inferred from course_code")
-    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for prompt payloads")
-    class_type: str = Field(description="GUEST or REGULAR - determines processing behavior")
-
-
-class BatchEssaysRegistered(BaseModel):
-    """Event to register batch processing expectations with ELS.
-
-Publisher: Batch Orchestrator Service (BOS)
-Consumer: Essay Lifecycle Service (ELS)
-Topic: batch.essays.registered
-Handler: ELS - DefaultBatchCoordinationHandler.handle_batch_essays_registered()
-
-Flow:
-1. API Gateway sends BatchRegistrationRequestV1 to BOS (with/without class_id)
-2. BOS creates batch record and generates essay IDs
-3. BOS publishes this event to ELS
-4. ELS creates essay slots and starts tracking content provisioning
-
-This establishes the count-based coordination contract between BOS and ELS.
-Enhanced to include course context so ELS can create proper BatchEssaysReady events."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    event: str = Field(default="batch.essays.registered", description="Event type identifier")
-    entity_id: str = Field(description="Unique batch identifier")
-    expected_essay_count: int = Field(description="Number of essays expected in this batch")
-    essay_ids: list[str] = Field(description="List of essay IDs that will be processed")
-    metadata: SystemProcessingMetadata = Field(description="Processing metadata")
-    course_code: CourseCode = Field(description="Course code from batch registration")
-    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for student prompt payloads")
-    user_id: str = Field(description="User who owns this batch")
-    org_id: str | None = Field(default=None, description="Organization ID for credit attribution, None for individual users")
-    class_id: str | None = Field(default=None, description="Class ID for REGULAR batches requiring student matching, None for GUEST batches")
-
-
 class BatchNlpAnalysisCompletedV1(BaseModel):
     """Thin completion event for ELS state management (Phase 2).
 
@@ -2071,22 +1981,6 @@ The 'event_name' should be ProcessingEvent.BATCH_NLP_PROCESSING_REQUESTED."""
     essays_to_process: list[EssayProcessingInputRefV1] = Field(description="List of essays to analyze with their text storage references")
     language: str = Field(description="Language code for processing (e.g., 'en', 'sv')")
     batch_id: str = Field(description="Batch identifier for tracking")
-
-
-class BatchNlpProcessingRequestedV2(BaseModel):
-    """Request from ELS to NLP Service for batch text analysis with optional prompt reference."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
-    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
-    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
-    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
-    essays_to_process: list[EssayProcessingInputRefV1] = Field(description="List of essays to analyze with their text storage references")
-    language: str = Field(description="Language code for processing (e.g., 'en', 'sv')")
-    batch_id: str = Field(description="Batch identifier for tracking")
-    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for the student-facing prompt text")
 
 
 class BatchPipelineCompletedV1(BaseModel):
@@ -2145,42 +2039,6 @@ can be fetched via the RAS query API."""
     processing_duration_seconds: float = Field()
 
 
-class BatchServiceAIFeedbackInitiateCommandDataV1(BaseModel):
-    """Command data for AI feedback with personalization context from Class Management Service."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
-    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
-    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
-    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
-    essays_to_process: list[EssayProcessingInputRefV1] = Field()
-    language: str = Field()
-    course_code: CourseCode = Field()
-    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None)
-    class_type: str = Field()
-    owner_user_id: str = Field(description="User ID of batch owner (teacher). Names are resolved by AI Feedback via Identity; not transmitted on Kafka.")
-
-
-class BatchServiceCJAssessmentInitiateCommandDataV1(BaseModel):
-    """Command data for CJ assessment with educational context from Class Management Service."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
-    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
-    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
-    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
-    essays_to_process: list[EssayProcessingInputRefV1] = Field()
-    language: str = Field()
-    course_code: CourseCode = Field()
-    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None)
-    class_type: str = Field()
-    assignment_id: Annotated[str, Field(max_length=100)] | None = Field(default=None, description="Optional assignment identifier for CJ-grade calibration")
-
-
 class BatchServiceNLPInitiateCommandDataV1(BaseModel):
     """(Deprecated) Command data for BOS to initiate NLP phase without instructions."""
 
@@ -2193,21 +2051,6 @@ class BatchServiceNLPInitiateCommandDataV1(BaseModel):
     timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
     essays_to_process: list[EssayProcessingInputRefV1] = Field()
     language: str = Field()
-
-
-class BatchServiceNLPInitiateCommandDataV2(BaseModel):
-    """Command data for Batch Orchestrator Service to initiate NLP phase for a batch (v2)."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
-    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
-    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
-    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
-    essays_to_process: list[EssayProcessingInputRefV1] = Field()
-    language: str = Field()
-    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None)
 
 
 class BatchServiceSpellcheckInitiateCommandDataV1(BaseModel):
@@ -2351,24 +2194,6 @@ class CJAssessmentFailedV1(BaseModel):
     cj_assessment_job_id: str = Field()
 
 
-class ClientBatchPipelineRequestV1(BaseModel):
-    """Command sent from the API Gateway to signal a user's request to run a
-processing pipeline on an existing, fully uploaded batch.
-
-This event is published to Kafka when a client requests pipeline execution
-via the API Gateway, and consumed by the Batch Orchestrator Service (BOS)."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    batch_id: Annotated[str, Field(min_length=1, max_length=255)] = Field(description="The unique identifier of the target batch.")
-    requested_pipeline: Annotated[str, Field(min_length=1, max_length=100)] = Field(description="The final pipeline the user wants to run (e.g., 'ai_feedback',\n'cj_assessment').")
-    client_correlation_id: UUID = Field(default_factory=uuid4, description="Client-provided correlation ID for request tracking.")
-    user_id: Annotated[str, Field(min_length=1, max_length=255)] = Field(description="The ID of the authenticated user who owns this batch.")
-    is_retry: bool = Field(default=False, description="Flag indicating this is a user-initiated retry request.")
-    retry_reason: Annotated[str, Field(max_length=500)] | None = Field(default=None, description="Optional user-provided reason for the retry.")
-    prompt_payload: PipelinePromptPayload | None = Field(default=None, description="Prompt-selection metadata for pipelines that require student prompts.")
-
-
 class ELSBatchPhaseOutcomeV1(BaseModel):
     """Event published by ELS to notify BOS about the completion of a processing phase for a batch.
 
@@ -2389,49 +2214,6 @@ text_storage_id references, which BOS uses to initiate the next phase."""
     processed_essays: list[EssayProcessingInputRefV1] = Field(description="List of essays that successfully completed this phase, with updated text_storage_id references for the next phase")
     failed_essay_ids: list[str] = Field(description="List of essay IDs that failed during this phase and should not be included in subsequent phases")
     correlation_id: UUID = Field(default_factory=uuid4, description="Correlation ID for tracking related events across services")
-
-
-class EditorRevisionCompletedV1(BaseModel):
-    """Result of the AI editor's revision of one essay.
-
-Designed in tidings: HuleEdu's enum has the member `ESSAY_EDITOR_REVISION_COMPLETED` but no
-payload class, producer or topic. The shape follows the other per-essay processing results
-(`ProcessingUpdate` fields plus the outcome), with the revised text stored in the content
-service under `ai_editor_revision_text`."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    event_name: ProcessingEvent = Field(default=ProcessingEvent("essay.editor_revision.completed"), description="Which catalogue event this payload is.")
-    entity_id: str | None = Field(default=None, description="The essay.")
-    entity_type: str | None = Field(default=None, description="Kind of entity (`essay`).")
-    parent_id: str | None = Field(default=None, description="The essay's batch.")
-    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="When the event was created.")
-    status: EntityStatus = Field(description="`editor_revision_success` or `editor_revision_failed`.")
-    system_metadata: SystemProcessingMetadata = Field(description="Operational context of this event's creation.")
-    essay_id: str = Field(description="The revised essay; the partition key.")
-    revised_text_ref: StorageReferenceMetadata | None = Field(default=None, description="Where the revised text is stored, on success.")
-    revisions_applied: Annotated[int, Field(ge=0)] = Field(default=0, description="Number of edits applied.")
-
-
-class ElsCjAssessmentRequestV1(BaseModel):
-    """Request event from ELS to CJ Assessment Service to perform CJ on a list of essays."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    event_name: ProcessingEvent = Field(default=ProcessingEvent("els.cj_assessment.requested"))
-    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
-    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
-    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
-    system_metadata: SystemProcessingMetadata = Field()
-    essays_for_cj: list[EssayProcessingInputRefV1] = Field()
-    language: str = Field()
-    course_code: CourseCode = Field()
-    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for the student prompt text")
-    llm_config_overrides: LLMConfigOverrides | None = Field(default=None, description="Optional LLM configuration overrides for this assessment batch")
-    assignment_id: Annotated[str, Field(max_length=100)] | None = Field(default=None, description="Assignment context for grade projection")
-    user_id: str = Field(description="User who owns the assessment request")
-    org_id: str | None = Field(default=None, description="Organization, if applicable")
 
 
 class EssayLifecycleSpellcheckRequestV1(BaseModel):
@@ -2522,28 +2304,6 @@ This event enables:
     metadata: SystemProcessingMetadata = Field(description="Processing metadata")
 
 
-class SpellcheckResultDataV1(BaseModel):
-    """Data representing the result of a spellcheck.
-'event_name' (from BaseEventData) should be
-ProcessingEvent.ESSAY_SPELLCHECK_COMPLETED.value
-'status' (from ProcessingUpdate) indicates outcome
-(e.g., SPELLCHECKED_SUCCESS or _FAILED).
-'system_metadata' provides context for this result event, including error_info if failed."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
-
-    event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
-    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
-    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
-    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
-    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
-    status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
-    system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
-    original_text_storage_id: str = Field(description="Storage ID of the original text that was spellchecked.")
-    storage_metadata: StorageReferenceMetadata | None = Field(default=None, description="Ref to corrected text, logs.")
-    corrections_made: int | None = Field(default=None, description="Number of corrections made.")
-
-
 class SpellcheckResultV1(BaseModel):
     """Rich event for RAS business data aggregation.
 
@@ -2570,6 +2330,33 @@ Contains full business results from spellcheck processing."""
     corrected_text_storage_id: str | None = Field(default=None, description="Storage ID of corrected text if successful")
     processing_duration_ms: int = Field(description="Processing duration in milliseconds")
     processor_version: str = Field(default="pyspellchecker_1.0_L2_swedish", description="Version of the spellchecker processor")
+
+
+class StorageReferenceMetadata(BaseModel):
+    """References to Content Service for large payloads (>50KB).
+
+Pattern for handling event data >50KB. Store data in Content Service,
+include storage_id reference in event instead of inline data.
+
+Multiple ContentType references can exist in single instance. Each reference
+contains storage_id (required) and path_hint (optional debugging aid).
+
+Usage:
+storage_ref = StorageReferenceMetadata()
+storage_ref.add_reference(
+ContentType.CJ_RESULTS_JSON, storage_id, "cj/batch_123/results.json"
+)
+event_data.results_ref = storage_ref
+
+Retrieval:
+ref = event.results_ref.references[ContentType.CJ_RESULTS_JSON]
+data = await content_service.fetch(ref["storage_id"], correlation_id)
+
+See: libs/common_core/docs/storage-references.md"""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    references: StorageReferenceMetadataReferences = Field(default_factory=lambda: StorageReferenceMetadataReferences.model_validate({}), description="ContentType to {\"storage_id\": str, \"path\": str} mapping. storage_id required, path optional.")
 
 
 class BatchAuthorMatchesSuggestedV1(BaseModel):
@@ -2604,6 +2391,239 @@ Note: This is a Phase 1 event - part of the pre-readiness student matching flow.
     match_results: list[EssayMatchResult] = Field(description="Match results for all essays in batch")
     processing_summary: dict[str, int] = Field(description="Summary statistics e.g., {'total_essays': 10, 'matched': 8, 'no_match': 1, 'errors': 1}")
     processing_metadata: MatchingProcessingMetadata = Field(default_factory=lambda: MatchingProcessingMetadata.model_validate({}), description="Additional processing metadata")
+
+
+class BatchEssaysReady(BaseModel):
+    """Event indicating batch is ready for Phase 2 pipeline processing.
+
+Publisher: Essay Lifecycle Service (ELS)
+Consumer: Batch Orchestrator Service (BOS)
+Topic: batch.essays.ready
+Handler: BOS - BatchEssaysReadyHandler.handle_batch_essays_ready()
+
+IMPORTANT: This event is ONLY published for REGULAR batches after student associations.
+GUEST batches do NOT receive this event - they transition directly from
+BatchContentProvisioningCompletedV1 to READY_FOR_PIPELINE_EXECUTION.
+
+Flow for REGULAR batches only:
+1. ELS receives StudentAssociationsConfirmedV1 from Class Management
+2. ELS updates essays with student associations
+3. ELS publishes this event with enriched essay data
+4. BOS stores essays and transitions to READY_FOR_PIPELINE_EXECUTION
+
+ARCHITECTURAL CHANGE: This event has been completely rewritten to eliminate the
+validation_failures anti-pattern. Error handling now uses separate
+BatchValidationErrorsV1 events following HuleEdu structured error handling standards."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    event: str = Field(default="batch.essays.ready", description="Event type identifier")
+    batch_id: str = Field(description="Batch identifier")
+    ready_essays: list[EssayProcessingInputRefV1] = Field(description="List of essays ready for processing with their content references")
+    metadata: SystemProcessingMetadata = Field(description="Processing metadata")
+    course_code: CourseCode = Field(description="Course code from BOS lean registration")
+    course_language: str = Field(description="Language inferred from course_code")
+    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for prompt payloads")
+    class_type: str = Field(description="GUEST or REGULAR - determines processing behavior")
+
+
+class BatchEssaysRegistered(BaseModel):
+    """Event to register batch processing expectations with ELS.
+
+Publisher: Batch Orchestrator Service (BOS)
+Consumer: Essay Lifecycle Service (ELS)
+Topic: batch.essays.registered
+Handler: ELS - DefaultBatchCoordinationHandler.handle_batch_essays_registered()
+
+Flow:
+1. API Gateway sends BatchRegistrationRequestV1 to BOS (with/without class_id)
+2. BOS creates batch record and generates essay IDs
+3. BOS publishes this event to ELS
+4. ELS creates essay slots and starts tracking content provisioning
+
+This establishes the count-based coordination contract between BOS and ELS.
+Enhanced to include course context so ELS can create proper BatchEssaysReady events."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    event: str = Field(default="batch.essays.registered", description="Event type identifier")
+    entity_id: str = Field(description="Unique batch identifier")
+    expected_essay_count: int = Field(description="Number of essays expected in this batch")
+    essay_ids: list[str] = Field(description="List of essay IDs that will be processed")
+    metadata: SystemProcessingMetadata = Field(description="Processing metadata")
+    course_code: CourseCode = Field(description="Course code from batch registration")
+    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for student prompt payloads")
+    user_id: str = Field(description="User who owns this batch")
+    org_id: str | None = Field(default=None, description="Organization ID for credit attribution, None for individual users")
+    class_id: str | None = Field(default=None, description="Class ID for REGULAR batches requiring student matching, None for GUEST batches")
+
+
+class BatchNlpProcessingRequestedV2(BaseModel):
+    """Request from ELS to NLP Service for batch text analysis with optional prompt reference."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
+    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
+    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
+    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    essays_to_process: list[EssayProcessingInputRefV1] = Field(description="List of essays to analyze with their text storage references")
+    language: str = Field(description="Language code for processing (e.g., 'en', 'sv')")
+    batch_id: str = Field(description="Batch identifier for tracking")
+    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for the student-facing prompt text")
+
+
+class BatchServiceAIFeedbackInitiateCommandDataV1(BaseModel):
+    """Command data for AI feedback with personalization context from Class Management Service."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
+    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
+    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
+    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    essays_to_process: list[EssayProcessingInputRefV1] = Field()
+    language: str = Field()
+    course_code: CourseCode = Field()
+    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None)
+    class_type: str = Field()
+    owner_user_id: str = Field(description="User ID of batch owner (teacher). Names are resolved by AI Feedback via Identity; not transmitted on Kafka.")
+
+
+class BatchServiceCJAssessmentInitiateCommandDataV1(BaseModel):
+    """Command data for CJ assessment with educational context from Class Management Service."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
+    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
+    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
+    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    essays_to_process: list[EssayProcessingInputRefV1] = Field()
+    language: str = Field()
+    course_code: CourseCode = Field()
+    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None)
+    class_type: str = Field()
+    assignment_id: Annotated[str, Field(max_length=100)] | None = Field(default=None, description="Optional assignment identifier for CJ-grade calibration")
+
+
+class BatchServiceNLPInitiateCommandDataV2(BaseModel):
+    """Command data for Batch Orchestrator Service to initiate NLP phase for a batch (v2)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
+    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
+    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
+    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    essays_to_process: list[EssayProcessingInputRefV1] = Field()
+    language: str = Field()
+    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None)
+
+
+class EditorRevisionCompletedV1(BaseModel):
+    """Result of the AI editor's revision of one essay.
+
+Designed in tidings: HuleEdu's enum has the member `ESSAY_EDITOR_REVISION_COMPLETED` but no
+payload class, producer or topic. The shape follows the other per-essay processing results
+(`ProcessingUpdate` fields plus the outcome), with the revised text stored in the content
+service under `ai_editor_revision_text`."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    event_name: ProcessingEvent = Field(default=ProcessingEvent("essay.editor_revision.completed"), description="Which catalogue event this payload is.")
+    entity_id: str | None = Field(default=None, description="The essay.")
+    entity_type: str | None = Field(default=None, description="Kind of entity (`essay`).")
+    parent_id: str | None = Field(default=None, description="The essay's batch.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="When the event was created.")
+    status: EntityStatus = Field(description="`editor_revision_success` or `editor_revision_failed`.")
+    system_metadata: SystemProcessingMetadata = Field(description="Operational context of this event's creation.")
+    essay_id: str = Field(description="The revised essay; the partition key.")
+    revised_text_ref: StorageReferenceMetadata | None = Field(default=None, description="Where the revised text is stored, on success.")
+    revisions_applied: Annotated[int, Field(ge=0)] = Field(default=0, description="Number of edits applied.")
+
+
+class ElsCjAssessmentRequestV1(BaseModel):
+    """Request event from ELS to CJ Assessment Service to perform CJ on a list of essays."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    event_name: ProcessingEvent = Field(default=ProcessingEvent("els.cj_assessment.requested"))
+    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
+    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
+    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    system_metadata: SystemProcessingMetadata = Field()
+    essays_for_cj: list[EssayProcessingInputRefV1] = Field()
+    language: str = Field()
+    course_code: CourseCode = Field()
+    student_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for the student prompt text")
+    llm_config_overrides: LLMConfigOverrides | None = Field(default=None, description="Optional LLM configuration overrides for this assessment batch")
+    assignment_id: Annotated[str, Field(max_length=100)] | None = Field(default=None, description="Assignment context for grade projection")
+    user_id: str = Field(description="User who owns the assessment request")
+    org_id: str | None = Field(default=None, description="Organization, if applicable")
+
+
+class PipelinePromptPayload(BaseModel):
+    """Carries prompt-selection metadata for pipelines that require student prompts.
+
+Exactly one of assignment_id (canonical prompt) or cms_prompt_ref (ad-hoc teacher prompt)
+must be supplied."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    assignment_id: Annotated[str, Field(max_length=100)] | None = Field(default=None, description="Canonical assignment identifier for system-managed prompts")
+    cms_prompt_ref: StorageReferenceMetadata | None = Field(default=None, description="Content Service reference for teacher-provided prompt payloads")
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> PipelinePromptPayload:
+        """The contract's cross-field rules."""
+        _check_rule(self, "exactly_one_of", ("assignment_id", "cms_prompt_ref",), "exactly_one_of: exactly one of `assignment_id` and `cms_prompt_ref` must be given")
+        return self
+
+
+class SpellcheckResultDataV1(BaseModel):
+    """Data representing the result of a spellcheck.
+'event_name' (from BaseEventData) should be
+ProcessingEvent.ESSAY_SPELLCHECK_COMPLETED.value
+'status' (from ProcessingUpdate) indicates outcome
+(e.g., SPELLCHECKED_SUCCESS or _FAILED).
+'system_metadata' provides context for this result event, including error_info if failed."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    event_name: ProcessingEvent = Field(description="Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization.")
+    entity_id: str | None = Field(default=None, description="Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries.")
+    entity_type: str | None = Field(default=None, description="Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space.")
+    parent_id: str | None = Field(default=None, description="Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries.")
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(timezone.utc), description="Event creation timestamp in UTC. Auto-generated at event construction.")
+    status: EntityStatus = Field(description="New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities.")
+    system_metadata: SystemProcessingMetadata = Field(description="Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data.")
+    original_text_storage_id: str = Field(description="Storage ID of the original text that was spellchecked.")
+    storage_metadata: StorageReferenceMetadata | None = Field(default=None, description="Ref to corrected text, logs.")
+    corrections_made: int | None = Field(default=None, description="Number of corrections made.")
+
+
+class ClientBatchPipelineRequestV1(BaseModel):
+    """Command sent from the API Gateway to signal a user's request to run a
+processing pipeline on an existing, fully uploaded batch.
+
+This event is published to Kafka when a client requests pipeline execution
+via the API Gateway, and consumed by the Batch Orchestrator Service (BOS)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=False)
+
+    batch_id: Annotated[str, Field(min_length=1, max_length=255)] = Field(description="The unique identifier of the target batch.")
+    requested_pipeline: Annotated[str, Field(min_length=1, max_length=100)] = Field(description="The final pipeline the user wants to run (e.g., 'ai_feedback',\n'cj_assessment').")
+    client_correlation_id: UUID = Field(default_factory=uuid4, description="Client-provided correlation ID for request tracking.")
+    user_id: Annotated[str, Field(min_length=1, max_length=255)] = Field(description="The ID of the authenticated user who owns this batch.")
+    is_retry: bool = Field(default=False, description="Flag indicating this is a user-initiated retry request.")
+    retry_reason: Annotated[str, Field(max_length=500)] | None = Field(default=None, description="Optional user-provided reason for the retry.")
+    prompt_payload: PipelinePromptPayload | None = Field(default=None, description="Prompt-selection metadata for pipelines that require student prompts.")
 
 
 # After the classes: an alias may name classes (a union of structs).
@@ -2662,7 +2682,6 @@ ResourceConsumptionV1.model_rebuild()
 SpellcheckMetricsV1.model_rebuild()
 SpellcheckPhaseCompletedV1.model_rebuild()
 StorageRef.model_rebuild()
-StorageReferenceMetadata.model_rebuild()
 StudentAssociation.model_rebuild()
 StudentAssociationConfirmation.model_rebuild()
 StudentCreatedV1.model_rebuild()
@@ -2685,9 +2704,9 @@ LLMProviderFailureV1.model_rebuild()
 LLMRequestCompletedV1.model_rebuild()
 LLMRequestStartedV1.model_rebuild()
 LLMUsageAnalyticsV1.model_rebuild()
-PipelinePromptPayload.model_rebuild()
 RateLimitExceededV1.model_rebuild()
 ResourceAccessGrantedV1.model_rebuild()
+StorageReferenceMetadataReferences.model_rebuild()
 StudentAssociationsConfirmedV1.model_rebuild()
 StudentMatchSuggestion.model_rebuild()
 SubscriptionActivatedV1.model_rebuild()
@@ -2700,31 +2719,33 @@ ValidationTimeoutProcessedV1.model_rebuild()
 AIFeedbackResultDataV1.model_rebuild()
 BatchAssessmentCompletedV1.model_rebuild()
 BatchContentProvisioningCompletedV1.model_rebuild()
-BatchEssaysReady.model_rebuild()
-BatchEssaysRegistered.model_rebuild()
 BatchNlpAnalysisCompletedV1.model_rebuild()
 BatchNlpProcessingRequestedV1.model_rebuild()
-BatchNlpProcessingRequestedV2.model_rebuild()
 BatchPipelineCompletedV1.model_rebuild()
 BatchResultsReadyV1.model_rebuild()
-BatchServiceAIFeedbackInitiateCommandDataV1.model_rebuild()
-BatchServiceCJAssessmentInitiateCommandDataV1.model_rebuild()
 BatchServiceNLPInitiateCommandDataV1.model_rebuild()
-BatchServiceNLPInitiateCommandDataV2.model_rebuild()
 BatchServiceSpellcheckInitiateCommandDataV1.model_rebuild()
 BatchServiceStudentMatchingInitiateCommandDataV1.model_rebuild()
 BatchStudentMatchingRequestedV1.model_rebuild()
 BatchValidationErrorsV1.model_rebuild()
 CJAssessmentCompletedV1.model_rebuild()
 CJAssessmentFailedV1.model_rebuild()
-ClientBatchPipelineRequestV1.model_rebuild()
 ELSBatchPhaseOutcomeV1.model_rebuild()
-EditorRevisionCompletedV1.model_rebuild()
-ElsCjAssessmentRequestV1.model_rebuild()
 EssayLifecycleSpellcheckRequestV1.model_rebuild()
 EssayMatchResult.model_rebuild()
 EssayNlpCompletedV1.model_rebuild()
 PhaseSkippedV1.model_rebuild()
-SpellcheckResultDataV1.model_rebuild()
 SpellcheckResultV1.model_rebuild()
+StorageReferenceMetadata.model_rebuild()
 BatchAuthorMatchesSuggestedV1.model_rebuild()
+BatchEssaysReady.model_rebuild()
+BatchEssaysRegistered.model_rebuild()
+BatchNlpProcessingRequestedV2.model_rebuild()
+BatchServiceAIFeedbackInitiateCommandDataV1.model_rebuild()
+BatchServiceCJAssessmentInitiateCommandDataV1.model_rebuild()
+BatchServiceNLPInitiateCommandDataV2.model_rebuild()
+EditorRevisionCompletedV1.model_rebuild()
+ElsCjAssessmentRequestV1.model_rebuild()
+PipelinePromptPayload.model_rebuild()
+SpellcheckResultDataV1.model_rebuild()
+ClientBatchPipelineRequestV1.model_rebuild()

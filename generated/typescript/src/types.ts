@@ -980,31 +980,6 @@ export interface StorageRef {
   path?: string | null;
 }
 
-/** References to Content Service for large payloads (>50KB).
- * 
- * Pattern for handling event data >50KB. Store data in Content Service,
- * include storage_id reference in event instead of inline data.
- * 
- * Multiple ContentType references can exist in single instance. Each reference
- * contains storage_id (required) and path_hint (optional debugging aid).
- * 
- * Usage:
- * storage_ref = StorageReferenceMetadata()
- * storage_ref.add_reference(
- * ContentType.CJ_RESULTS_JSON, storage_id, "cj/batch_123/results.json"
- * )
- * event_data.results_ref = storage_ref
- * 
- * Retrieval:
- * ref = event.results_ref.references[ContentType.CJ_RESULTS_JSON]
- * data = await content_service.fetch(ref["storage_id"], correlation_id)
- * 
- * See: libs/common_core/docs/storage-references.md */
-export interface StorageReferenceMetadata {
-  /** ContentType to {"storage_id": str, "path": str} mapping. storage_id required, path optional. */
-  references?: Record<string, unknown>;
-}
-
 /** Legacy student association model - kept for backward compatibility. */
 export interface StudentAssociation {
   /** Essay identifier */
@@ -1371,17 +1346,6 @@ export interface LLMUsageAnalyticsV1 {
   metadata?: UsageAnalyticsMetadata;
 }
 
-/** Carries prompt-selection metadata for pipelines that require student prompts.
- * 
- * Exactly one of assignment_id (canonical prompt) or cms_prompt_ref (ad-hoc teacher prompt)
- * must be supplied. */
-export interface PipelinePromptPayload {
-  /** Canonical assignment identifier for system-managed prompts */
-  assignment_id?: string | null;
-  /** Content Service reference for teacher-provided prompt payloads */
-  cms_prompt_ref?: StorageReferenceMetadata | null;
-}
-
 /** RateLimitExceededV1 */
 export interface RateLimitExceededV1 {
   subject: SubjectRefV1;
@@ -1399,6 +1363,22 @@ export interface ResourceAccessGrantedV1 {
   rights?: Array<string>;
   expires_at?: string | null;
   correlation_id: string;
+}
+
+/** ContentType to {"storage_id": str, "path": str} mapping. storage_id required, path optional. */
+export interface StorageReferenceMetadataReferences {
+  ai_detailed_analysis_json?: StorageRef;
+  ai_editor_revision_text?: StorageRef;
+  cj_results_json?: StorageRef;
+  corrected_text?: StorageRef;
+  extracted_plaintext?: StorageRef;
+  grammar_analysis_json?: StorageRef;
+  nlp_metrics_json?: StorageRef;
+  original_essay?: StorageRef;
+  processing_log?: StorageRef;
+  raw_upload_blob?: StorageRef;
+  student_facing_ai_feedback_text?: StorageRef;
+  student_prompt_text?: StorageRef;
 }
 
 /** Confirmed student-essay associations after human validation.
@@ -1657,83 +1637,6 @@ export interface BatchContentProvisioningCompletedV1 {
   timestamp?: string;
 }
 
-/** Event indicating batch is ready for Phase 2 pipeline processing.
- * 
- * Publisher: Essay Lifecycle Service (ELS)
- * Consumer: Batch Orchestrator Service (BOS)
- * Topic: batch.essays.ready
- * Handler: BOS - BatchEssaysReadyHandler.handle_batch_essays_ready()
- * 
- * IMPORTANT: This event is ONLY published for REGULAR batches after student associations.
- * GUEST batches do NOT receive this event - they transition directly from
- * BatchContentProvisioningCompletedV1 to READY_FOR_PIPELINE_EXECUTION.
- * 
- * Flow for REGULAR batches only:
- * 1. ELS receives StudentAssociationsConfirmedV1 from Class Management
- * 2. ELS updates essays with student associations
- * 3. ELS publishes this event with enriched essay data
- * 4. BOS stores essays and transitions to READY_FOR_PIPELINE_EXECUTION
- * 
- * ARCHITECTURAL CHANGE: This event has been completely rewritten to eliminate the
- * validation_failures anti-pattern. Error handling now uses separate
- * BatchValidationErrorsV1 events following HuleEdu structured error handling standards. */
-export interface BatchEssaysReady {
-  /** Event type identifier */
-  event?: string;
-  /** Batch identifier */
-  batch_id: string;
-  /** List of essays ready for processing with their content references */
-  ready_essays: Array<EssayProcessingInputRefV1>;
-  /** Processing metadata */
-  metadata: SystemProcessingMetadata;
-  /** Course code from BOS lean registration */
-  course_code: CourseCode;
-  /** Language inferred from course_code */
-  course_language: string;
-  /** Content Service reference for prompt payloads */
-  student_prompt_ref?: StorageReferenceMetadata | null;
-  /** GUEST or REGULAR - determines processing behavior */
-  class_type: string;
-}
-
-/** Event to register batch processing expectations with ELS.
- * 
- * Publisher: Batch Orchestrator Service (BOS)
- * Consumer: Essay Lifecycle Service (ELS)
- * Topic: batch.essays.registered
- * Handler: ELS - DefaultBatchCoordinationHandler.handle_batch_essays_registered()
- * 
- * Flow:
- * 1. API Gateway sends BatchRegistrationRequestV1 to BOS (with/without class_id)
- * 2. BOS creates batch record and generates essay IDs
- * 3. BOS publishes this event to ELS
- * 4. ELS creates essay slots and starts tracking content provisioning
- * 
- * This establishes the count-based coordination contract between BOS and ELS.
- * Enhanced to include course context so ELS can create proper BatchEssaysReady events. */
-export interface BatchEssaysRegistered {
-  /** Event type identifier */
-  event?: string;
-  /** Unique batch identifier */
-  entity_id: string;
-  /** Number of essays expected in this batch */
-  expected_essay_count: number;
-  /** List of essay IDs that will be processed */
-  essay_ids: Array<string>;
-  /** Processing metadata */
-  metadata: SystemProcessingMetadata;
-  /** Course code from batch registration */
-  course_code: CourseCode;
-  /** Content Service reference for student prompt payloads */
-  student_prompt_ref?: StorageReferenceMetadata | null;
-  /** User who owns this batch */
-  user_id: string;
-  /** Organization ID for credit attribution, None for individual users */
-  org_id?: string | null;
-  /** Class ID for REGULAR batches requiring student matching, None for GUEST batches */
-  class_id?: string | null;
-}
-
 /** Thin completion event for ELS state management (Phase 2).
  * 
  * Publisher: NLP Service
@@ -1792,28 +1695,6 @@ export interface BatchNlpProcessingRequestedV1 {
   language: string;
   /** Batch identifier for tracking */
   batch_id: string;
-}
-
-/** Request from ELS to NLP Service for batch text analysis with optional prompt reference. */
-export interface BatchNlpProcessingRequestedV2 {
-  /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
-  event_name: ProcessingEvent;
-  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
-  entity_id?: string | null;
-  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
-  entity_type?: string | null;
-  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
-  parent_id?: string | null;
-  /** Event creation timestamp in UTC. Auto-generated at event construction. */
-  timestamp?: string;
-  /** List of essays to analyze with their text storage references */
-  essays_to_process: Array<EssayProcessingInputRefV1>;
-  /** Language code for processing (e.g., 'en', 'sv') */
-  language: string;
-  /** Batch identifier for tracking */
-  batch_id: string;
-  /** Content Service reference for the student-facing prompt text */
-  student_prompt_ref?: StorageReferenceMetadata | null;
 }
 
 /** Event indicating that all requested pipeline phases have completed for a batch.
@@ -1881,48 +1762,6 @@ export interface BatchResultsReadyV1 {
   processing_duration_seconds: number;
 }
 
-/** Command data for AI feedback with personalization context from Class Management Service. */
-export interface BatchServiceAIFeedbackInitiateCommandDataV1 {
-  /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
-  event_name: ProcessingEvent;
-  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
-  entity_id?: string | null;
-  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
-  entity_type?: string | null;
-  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
-  parent_id?: string | null;
-  /** Event creation timestamp in UTC. Auto-generated at event construction. */
-  timestamp?: string;
-  essays_to_process: Array<EssayProcessingInputRefV1>;
-  language: string;
-  course_code: CourseCode;
-  student_prompt_ref?: StorageReferenceMetadata | null;
-  class_type: string;
-  /** User ID of batch owner (teacher). Names are resolved by AI Feedback via Identity; not transmitted on Kafka. */
-  owner_user_id: string;
-}
-
-/** Command data for CJ assessment with educational context from Class Management Service. */
-export interface BatchServiceCJAssessmentInitiateCommandDataV1 {
-  /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
-  event_name: ProcessingEvent;
-  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
-  entity_id?: string | null;
-  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
-  entity_type?: string | null;
-  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
-  parent_id?: string | null;
-  /** Event creation timestamp in UTC. Auto-generated at event construction. */
-  timestamp?: string;
-  essays_to_process: Array<EssayProcessingInputRefV1>;
-  language: string;
-  course_code: CourseCode;
-  student_prompt_ref?: StorageReferenceMetadata | null;
-  class_type: string;
-  /** Optional assignment identifier for CJ-grade calibration */
-  assignment_id?: string | null;
-}
-
 /** (Deprecated) Command data for BOS to initiate NLP phase without instructions. */
 export interface BatchServiceNLPInitiateCommandDataV1 {
   /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
@@ -1937,23 +1776,6 @@ export interface BatchServiceNLPInitiateCommandDataV1 {
   timestamp?: string;
   essays_to_process: Array<EssayProcessingInputRefV1>;
   language: string;
-}
-
-/** Command data for Batch Orchestrator Service to initiate NLP phase for a batch (v2). */
-export interface BatchServiceNLPInitiateCommandDataV2 {
-  /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
-  event_name: ProcessingEvent;
-  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
-  entity_id?: string | null;
-  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
-  entity_type?: string | null;
-  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
-  parent_id?: string | null;
-  /** Event creation timestamp in UTC. Auto-generated at event construction. */
-  timestamp?: string;
-  essays_to_process: Array<EssayProcessingInputRefV1>;
-  language: string;
-  student_prompt_ref?: StorageReferenceMetadata | null;
 }
 
 /** Command to initiate Phase 2 spellcheck processing (first pipeline step).
@@ -2116,29 +1938,6 @@ export interface CJAssessmentFailedV1 {
   cj_assessment_job_id: string;
 }
 
-/** Command sent from the API Gateway to signal a user's request to run a
- * processing pipeline on an existing, fully uploaded batch.
- * 
- * This event is published to Kafka when a client requests pipeline execution
- * via the API Gateway, and consumed by the Batch Orchestrator Service (BOS). */
-export interface ClientBatchPipelineRequestV1 {
-  /** The unique identifier of the target batch. */
-  batch_id: string;
-  /** The final pipeline the user wants to run (e.g., 'ai_feedback',
- * 'cj_assessment'). */
-  requested_pipeline: string;
-  /** Client-provided correlation ID for request tracking. */
-  client_correlation_id?: string;
-  /** The ID of the authenticated user who owns this batch. */
-  user_id: string;
-  /** Flag indicating this is a user-initiated retry request. */
-  is_retry?: boolean;
-  /** Optional user-provided reason for the retry. */
-  retry_reason?: string | null;
-  /** Prompt-selection metadata for pipelines that require student prompts. */
-  prompt_payload?: PipelinePromptPayload | null;
-}
-
 /** Event published by ELS to notify BOS about the completion of a processing phase for a batch.
  * 
  * This event is critical for dynamic pipeline orchestration, allowing BOS to:
@@ -2162,62 +1961,6 @@ export interface ELSBatchPhaseOutcomeV1 {
   failed_essay_ids: Array<string>;
   /** Correlation ID for tracking related events across services */
   correlation_id?: string;
-}
-
-/** Result of the AI editor's revision of one essay.
- * 
- * Designed in tidings: HuleEdu's enum has the member `ESSAY_EDITOR_REVISION_COMPLETED` but no
- * payload class, producer or topic. The shape follows the other per-essay processing results
- * (`ProcessingUpdate` fields plus the outcome), with the revised text stored in the content
- * service under `ai_editor_revision_text`. */
-export interface EditorRevisionCompletedV1 {
-  /** Which catalogue event this payload is. */
-  event_name?: ProcessingEvent;
-  /** The essay. */
-  entity_id?: string | null;
-  /** Kind of entity (`essay`). */
-  entity_type?: string | null;
-  /** The essay's batch. */
-  parent_id?: string | null;
-  /** When the event was created. */
-  timestamp?: string;
-  /** `editor_revision_success` or `editor_revision_failed`. */
-  status: EntityStatus;
-  /** Operational context of this event's creation. */
-  system_metadata: SystemProcessingMetadata;
-  /** The revised essay; the partition key. */
-  essay_id: string;
-  /** Where the revised text is stored, on success. */
-  revised_text_ref?: StorageReferenceMetadata | null;
-  /** Number of edits applied. */
-  revisions_applied?: number;
-}
-
-/** Request event from ELS to CJ Assessment Service to perform CJ on a list of essays. */
-export interface ElsCjAssessmentRequestV1 {
-  event_name?: ProcessingEvent;
-  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
-  entity_id?: string | null;
-  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
-  entity_type?: string | null;
-  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
-  parent_id?: string | null;
-  /** Event creation timestamp in UTC. Auto-generated at event construction. */
-  timestamp?: string;
-  system_metadata: SystemProcessingMetadata;
-  essays_for_cj: Array<EssayProcessingInputRefV1>;
-  language: string;
-  course_code: CourseCode;
-  /** Content Service reference for the student prompt text */
-  student_prompt_ref?: StorageReferenceMetadata | null;
-  /** Optional LLM configuration overrides for this assessment batch */
-  llm_config_overrides?: LLMConfigOverrides | null;
-  /** Assignment context for grade projection */
-  assignment_id?: string | null;
-  /** User who owns the assessment request */
-  user_id: string;
-  /** Organization, if applicable */
-  org_id?: string | null;
 }
 
 /** Request data for ELS to request spellcheck processing for an individual essay. */
@@ -2325,35 +2068,6 @@ export interface PhaseSkippedV1 {
   metadata: SystemProcessingMetadata;
 }
 
-/** Data representing the result of a spellcheck.
- * 'event_name' (from BaseEventData) should be
- * ProcessingEvent.ESSAY_SPELLCHECK_COMPLETED.value
- * 'status' (from ProcessingUpdate) indicates outcome
- * (e.g., SPELLCHECKED_SUCCESS or _FAILED).
- * 'system_metadata' provides context for this result event, including error_info if failed. */
-export interface SpellcheckResultDataV1 {
-  /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
-  event_name: ProcessingEvent;
-  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
-  entity_id?: string | null;
-  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
-  entity_type?: string | null;
-  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
-  parent_id?: string | null;
-  /** Event creation timestamp in UTC. Auto-generated at event construction. */
-  timestamp?: string;
-  /** New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities. */
-  status: EntityStatus;
-  /** Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data. */
-  system_metadata: SystemProcessingMetadata;
-  /** Storage ID of the original text that was spellchecked. */
-  original_text_storage_id: string;
-  /** Ref to corrected text, logs. */
-  storage_metadata?: StorageReferenceMetadata | null;
-  /** Number of corrections made. */
-  corrections_made?: number | null;
-}
-
 /** Rich event for RAS business data aggregation.
  * 
  * Published to: huleedu.essay.spellcheck.results.v1
@@ -2395,6 +2109,31 @@ export interface SpellcheckResultV1 {
   processor_version?: string;
 }
 
+/** References to Content Service for large payloads (>50KB).
+ * 
+ * Pattern for handling event data >50KB. Store data in Content Service,
+ * include storage_id reference in event instead of inline data.
+ * 
+ * Multiple ContentType references can exist in single instance. Each reference
+ * contains storage_id (required) and path_hint (optional debugging aid).
+ * 
+ * Usage:
+ * storage_ref = StorageReferenceMetadata()
+ * storage_ref.add_reference(
+ * ContentType.CJ_RESULTS_JSON, storage_id, "cj/batch_123/results.json"
+ * )
+ * event_data.results_ref = storage_ref
+ * 
+ * Retrieval:
+ * ref = event.results_ref.references[ContentType.CJ_RESULTS_JSON]
+ * data = await content_service.fetch(ref["storage_id"], correlation_id)
+ * 
+ * See: libs/common_core/docs/storage-references.md */
+export interface StorageReferenceMetadata {
+  /** ContentType to {"storage_id": str, "path": str} mapping. storage_id required, path optional. */
+  references?: StorageReferenceMetadataReferences;
+}
+
 /** Batch-level student match suggestions from NLP Service.
  * 
  * Publisher: NLP Service
@@ -2434,5 +2173,282 @@ export interface BatchAuthorMatchesSuggestedV1 {
   processing_summary: Record<string, number>;
   /** Additional processing metadata */
   processing_metadata?: MatchingProcessingMetadata;
+}
+
+/** Event indicating batch is ready for Phase 2 pipeline processing.
+ * 
+ * Publisher: Essay Lifecycle Service (ELS)
+ * Consumer: Batch Orchestrator Service (BOS)
+ * Topic: batch.essays.ready
+ * Handler: BOS - BatchEssaysReadyHandler.handle_batch_essays_ready()
+ * 
+ * IMPORTANT: This event is ONLY published for REGULAR batches after student associations.
+ * GUEST batches do NOT receive this event - they transition directly from
+ * BatchContentProvisioningCompletedV1 to READY_FOR_PIPELINE_EXECUTION.
+ * 
+ * Flow for REGULAR batches only:
+ * 1. ELS receives StudentAssociationsConfirmedV1 from Class Management
+ * 2. ELS updates essays with student associations
+ * 3. ELS publishes this event with enriched essay data
+ * 4. BOS stores essays and transitions to READY_FOR_PIPELINE_EXECUTION
+ * 
+ * ARCHITECTURAL CHANGE: This event has been completely rewritten to eliminate the
+ * validation_failures anti-pattern. Error handling now uses separate
+ * BatchValidationErrorsV1 events following HuleEdu structured error handling standards. */
+export interface BatchEssaysReady {
+  /** Event type identifier */
+  event?: string;
+  /** Batch identifier */
+  batch_id: string;
+  /** List of essays ready for processing with their content references */
+  ready_essays: Array<EssayProcessingInputRefV1>;
+  /** Processing metadata */
+  metadata: SystemProcessingMetadata;
+  /** Course code from BOS lean registration */
+  course_code: CourseCode;
+  /** Language inferred from course_code */
+  course_language: string;
+  /** Content Service reference for prompt payloads */
+  student_prompt_ref?: StorageReferenceMetadata | null;
+  /** GUEST or REGULAR - determines processing behavior */
+  class_type: string;
+}
+
+/** Event to register batch processing expectations with ELS.
+ * 
+ * Publisher: Batch Orchestrator Service (BOS)
+ * Consumer: Essay Lifecycle Service (ELS)
+ * Topic: batch.essays.registered
+ * Handler: ELS - DefaultBatchCoordinationHandler.handle_batch_essays_registered()
+ * 
+ * Flow:
+ * 1. API Gateway sends BatchRegistrationRequestV1 to BOS (with/without class_id)
+ * 2. BOS creates batch record and generates essay IDs
+ * 3. BOS publishes this event to ELS
+ * 4. ELS creates essay slots and starts tracking content provisioning
+ * 
+ * This establishes the count-based coordination contract between BOS and ELS.
+ * Enhanced to include course context so ELS can create proper BatchEssaysReady events. */
+export interface BatchEssaysRegistered {
+  /** Event type identifier */
+  event?: string;
+  /** Unique batch identifier */
+  entity_id: string;
+  /** Number of essays expected in this batch */
+  expected_essay_count: number;
+  /** List of essay IDs that will be processed */
+  essay_ids: Array<string>;
+  /** Processing metadata */
+  metadata: SystemProcessingMetadata;
+  /** Course code from batch registration */
+  course_code: CourseCode;
+  /** Content Service reference for student prompt payloads */
+  student_prompt_ref?: StorageReferenceMetadata | null;
+  /** User who owns this batch */
+  user_id: string;
+  /** Organization ID for credit attribution, None for individual users */
+  org_id?: string | null;
+  /** Class ID for REGULAR batches requiring student matching, None for GUEST batches */
+  class_id?: string | null;
+}
+
+/** Request from ELS to NLP Service for batch text analysis with optional prompt reference. */
+export interface BatchNlpProcessingRequestedV2 {
+  /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
+  event_name: ProcessingEvent;
+  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
+  entity_id?: string | null;
+  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
+  entity_type?: string | null;
+  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
+  parent_id?: string | null;
+  /** Event creation timestamp in UTC. Auto-generated at event construction. */
+  timestamp?: string;
+  /** List of essays to analyze with their text storage references */
+  essays_to_process: Array<EssayProcessingInputRefV1>;
+  /** Language code for processing (e.g., 'en', 'sv') */
+  language: string;
+  /** Batch identifier for tracking */
+  batch_id: string;
+  /** Content Service reference for the student-facing prompt text */
+  student_prompt_ref?: StorageReferenceMetadata | null;
+}
+
+/** Command data for AI feedback with personalization context from Class Management Service. */
+export interface BatchServiceAIFeedbackInitiateCommandDataV1 {
+  /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
+  event_name: ProcessingEvent;
+  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
+  entity_id?: string | null;
+  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
+  entity_type?: string | null;
+  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
+  parent_id?: string | null;
+  /** Event creation timestamp in UTC. Auto-generated at event construction. */
+  timestamp?: string;
+  essays_to_process: Array<EssayProcessingInputRefV1>;
+  language: string;
+  course_code: CourseCode;
+  student_prompt_ref?: StorageReferenceMetadata | null;
+  class_type: string;
+  /** User ID of batch owner (teacher). Names are resolved by AI Feedback via Identity; not transmitted on Kafka. */
+  owner_user_id: string;
+}
+
+/** Command data for CJ assessment with educational context from Class Management Service. */
+export interface BatchServiceCJAssessmentInitiateCommandDataV1 {
+  /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
+  event_name: ProcessingEvent;
+  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
+  entity_id?: string | null;
+  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
+  entity_type?: string | null;
+  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
+  parent_id?: string | null;
+  /** Event creation timestamp in UTC. Auto-generated at event construction. */
+  timestamp?: string;
+  essays_to_process: Array<EssayProcessingInputRefV1>;
+  language: string;
+  course_code: CourseCode;
+  student_prompt_ref?: StorageReferenceMetadata | null;
+  class_type: string;
+  /** Optional assignment identifier for CJ-grade calibration */
+  assignment_id?: string | null;
+}
+
+/** Command data for Batch Orchestrator Service to initiate NLP phase for a batch (v2). */
+export interface BatchServiceNLPInitiateCommandDataV2 {
+  /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
+  event_name: ProcessingEvent;
+  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
+  entity_id?: string | null;
+  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
+  entity_type?: string | null;
+  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
+  parent_id?: string | null;
+  /** Event creation timestamp in UTC. Auto-generated at event construction. */
+  timestamp?: string;
+  essays_to_process: Array<EssayProcessingInputRefV1>;
+  language: string;
+  student_prompt_ref?: StorageReferenceMetadata | null;
+}
+
+/** Result of the AI editor's revision of one essay.
+ * 
+ * Designed in tidings: HuleEdu's enum has the member `ESSAY_EDITOR_REVISION_COMPLETED` but no
+ * payload class, producer or topic. The shape follows the other per-essay processing results
+ * (`ProcessingUpdate` fields plus the outcome), with the revised text stored in the content
+ * service under `ai_editor_revision_text`. */
+export interface EditorRevisionCompletedV1 {
+  /** Which catalogue event this payload is. */
+  event_name?: ProcessingEvent;
+  /** The essay. */
+  entity_id?: string | null;
+  /** Kind of entity (`essay`). */
+  entity_type?: string | null;
+  /** The essay's batch. */
+  parent_id?: string | null;
+  /** When the event was created. */
+  timestamp?: string;
+  /** `editor_revision_success` or `editor_revision_failed`. */
+  status: EntityStatus;
+  /** Operational context of this event's creation. */
+  system_metadata: SystemProcessingMetadata;
+  /** The revised essay; the partition key. */
+  essay_id: string;
+  /** Where the revised text is stored, on success. */
+  revised_text_ref?: StorageReferenceMetadata | null;
+  /** Number of edits applied. */
+  revisions_applied?: number;
+}
+
+/** Request event from ELS to CJ Assessment Service to perform CJ on a list of essays. */
+export interface ElsCjAssessmentRequestV1 {
+  event_name?: ProcessingEvent;
+  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
+  entity_id?: string | null;
+  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
+  entity_type?: string | null;
+  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
+  parent_id?: string | null;
+  /** Event creation timestamp in UTC. Auto-generated at event construction. */
+  timestamp?: string;
+  system_metadata: SystemProcessingMetadata;
+  essays_for_cj: Array<EssayProcessingInputRefV1>;
+  language: string;
+  course_code: CourseCode;
+  /** Content Service reference for the student prompt text */
+  student_prompt_ref?: StorageReferenceMetadata | null;
+  /** Optional LLM configuration overrides for this assessment batch */
+  llm_config_overrides?: LLMConfigOverrides | null;
+  /** Assignment context for grade projection */
+  assignment_id?: string | null;
+  /** User who owns the assessment request */
+  user_id: string;
+  /** Organization, if applicable */
+  org_id?: string | null;
+}
+
+/** Carries prompt-selection metadata for pipelines that require student prompts.
+ * 
+ * Exactly one of assignment_id (canonical prompt) or cms_prompt_ref (ad-hoc teacher prompt)
+ * must be supplied. */
+export interface PipelinePromptPayload {
+  /** Canonical assignment identifier for system-managed prompts */
+  assignment_id?: string | null;
+  /** Content Service reference for teacher-provided prompt payloads */
+  cms_prompt_ref?: StorageReferenceMetadata | null;
+}
+
+/** Data representing the result of a spellcheck.
+ * 'event_name' (from BaseEventData) should be
+ * ProcessingEvent.ESSAY_SPELLCHECK_COMPLETED.value
+ * 'status' (from ProcessingUpdate) indicates outcome
+ * (e.g., SPELLCHECKED_SUCCESS or _FAILED).
+ * 'system_metadata' provides context for this result event, including error_info if failed. */
+export interface SpellcheckResultDataV1 {
+  /** Specific event name from ProcessingEvent enum. Pydantic coerces from string during deserialization. */
+  event_name: ProcessingEvent;
+  /** Business entity ID this event relates to (essay_id, batch_id, user_id). For correlation and tracing across service boundaries. */
+  entity_id?: string | null;
+  /** Type of business entity (essay, batch, user). Clarifies entity_id context when multiple entity types share ID space. */
+  entity_type?: string | null;
+  /** Parent entity ID for hierarchical relationships (batch_id for essay events). Enables workflow correlation across parent-child boundaries. */
+  parent_id?: string | null;
+  /** Event creation timestamp in UTC. Auto-generated at event construction. */
+  timestamp?: string;
+  /** New status of the entity after this state machine transition. Use EssayStatus for essay entities, BatchStatus for batch entities. */
+  status: EntityStatus;
+  /** Operational context of THIS event's creation (service, correlation_id, error_info). Includes tracing and error tracking data. */
+  system_metadata: SystemProcessingMetadata;
+  /** Storage ID of the original text that was spellchecked. */
+  original_text_storage_id: string;
+  /** Ref to corrected text, logs. */
+  storage_metadata?: StorageReferenceMetadata | null;
+  /** Number of corrections made. */
+  corrections_made?: number | null;
+}
+
+/** Command sent from the API Gateway to signal a user's request to run a
+ * processing pipeline on an existing, fully uploaded batch.
+ * 
+ * This event is published to Kafka when a client requests pipeline execution
+ * via the API Gateway, and consumed by the Batch Orchestrator Service (BOS). */
+export interface ClientBatchPipelineRequestV1 {
+  /** The unique identifier of the target batch. */
+  batch_id: string;
+  /** The final pipeline the user wants to run (e.g., 'ai_feedback',
+ * 'cj_assessment'). */
+  requested_pipeline: string;
+  /** Client-provided correlation ID for request tracking. */
+  client_correlation_id?: string;
+  /** The ID of the authenticated user who owns this batch. */
+  user_id: string;
+  /** Flag indicating this is a user-initiated retry request. */
+  is_retry?: boolean;
+  /** Optional user-provided reason for the retry. */
+  retry_reason?: string | null;
+  /** Prompt-selection metadata for pipelines that require student prompts. */
+  prompt_payload?: PipelinePromptPayload | null;
 }
 

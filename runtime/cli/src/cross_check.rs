@@ -5,10 +5,11 @@
 //! - Python (`cross-check/check_python.py`): every JSON Schema against the 2020-12 meta-schema and
 //!   every example against its schema (python-jsonschema, formats asserted); the generated pydantic
 //!   package installs from nothing into a virtual environment, imports, accepts every example,
-//!   dumps it back equal and refuses invalid variants; every example's Avro datum, written here by
+//!   dumps it back to the same JSON and refuses invalid variants; every example's Avro datum, written here by
 //!   apache-avro, is read by fastavro to the same value; the package's outbox writer and partition
 //!   keys match the Rust runtime's (docs/OUTBOX.md test vectors).
-//! - Node (`cross-check/check_node.mjs`): the TypeScript package compiles with `tsc --strict`; ajv
+//! - Node (`cross-check/check_node.mjs`): the TypeScript package compiles with `tsc --strict`, with
+//!   every example payload written as a literal of its payload type; ajv
 //!   (2020-12, formats asserted) validates every example against the schemas the package exports
 //!   and refuses invalid variants; partition keys and key shards match; `@asyncapi/parser` reads
 //!   `asyncapi.yaml` with no errors and no warnings.
@@ -131,10 +132,8 @@ fn write(path: &Path, contents: &[u8]) -> Result<(), CrossCheckError> {
     std::fs::write(path, contents).map_err(io(path))
 }
 
-/// Writes the Avro datum of every example's payload to `out/<example file stem>.avro`; returns
-/// how many.
-pub fn write_avro_datums(generated: &Path, out: &Path) -> Result<usize, CrossCheckError> {
-    std::fs::create_dir_all(out).map_err(io(out))?;
+/// The example files of `generated`, sorted.
+fn example_paths(generated: &Path) -> Result<Vec<PathBuf>, CrossCheckError> {
     let examples = generated.join("examples");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&examples)
         .map_err(io(&examples))?
@@ -142,14 +141,50 @@ pub fn write_avro_datums(generated: &Path, out: &Path) -> Result<usize, CrossChe
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
         .collect();
     paths.sort();
+    Ok(paths)
+}
+
+/// An example file and its topic.
+fn read_example(path: &Path) -> Result<(Value, String), CrossCheckError> {
+    let example = read_json(path)?;
+    let topic = example["topic"]
+        .as_str()
+        .ok_or_else(|| CrossCheckError::Generated {
+            path: path.to_path_buf(),
+            message: "no `topic`".into(),
+        })?
+        .to_owned();
+    Ok((example, topic))
+}
+
+/// A TypeScript module that states every example's payload as a literal of its event's payload
+/// type (`PayloadsByTopic[topic]`), for `tsc --strict` to accept or refuse; returns it and how
+/// many literals it holds.
+pub fn typescript_literals(generated: &Path) -> Result<(String, usize), CrossCheckError> {
+    let paths = example_paths(generated)?;
+    let mut module = String::from(
+        "// Every example payload as a literal of its generated type.\n\
+         import type { PayloadsByTopic } from \"./index.js\";\n",
+    );
+    for (index, path) in paths.iter().enumerate() {
+        let (example, topic) = read_example(path)?;
+        let topic = serde_json::to_string(&topic).unwrap_or_default();
+        let data = serde_json::to_string_pretty(&example["envelope"]["data"]).unwrap_or_default();
+        module.push_str(&format!(
+            "export const example{index}: PayloadsByTopic[{topic}] = {data};\n"
+        ));
+    }
+    Ok((module, paths.len()))
+}
+
+/// Writes the Avro datum of every example's payload to `out/<example file stem>.avro`; returns
+/// how many.
+pub fn write_avro_datums(generated: &Path, out: &Path) -> Result<usize, CrossCheckError> {
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let paths = example_paths(generated)?;
     for path in &paths {
-        let example = read_json(path)?;
-        let topic = example["topic"]
-            .as_str()
-            .ok_or_else(|| CrossCheckError::Generated {
-                path: path.clone(),
-                message: "no `topic`".into(),
-            })?;
+        let (example, topic) = read_example(path)?;
+        let topic = topic.as_str();
         let schema = read_json(&generated.join(format!("schemas/avro/{topic}.avsc")))?;
         let bytes = tidings_codegen::avro_datum::encode(&schema, &example["envelope"]["data"])
             .map_err(|err| CrossCheckError::Avro {
@@ -321,6 +356,13 @@ impl Checkers {
         // Type-check and compile the package as its own tsconfig says, and strict.
         let package = work.join("typescript-package");
         copy_dir(&generated.join("typescript"), &package)?;
+        // With every example as a literal of its type: the types accept what serde writes.
+        let (literals, count) = typescript_literals(generated)?;
+        write(
+            &package.join("src/examples_as_literals.ts"),
+            literals.as_bytes(),
+        )?;
+        eprintln!("cross-check: tsc --strict: {count} example payloads as literals of their types");
         run_command(
             Command::new(self.node_dir.join("node_modules/.bin/tsc"))
                 .arg("-p")

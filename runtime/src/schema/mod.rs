@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::event::Event;
 
 pub use avro::{JSON_VALUES_KEY, avro_from_json_schema, avro_symbol};
+pub use variants::{nested_type_name, variant_names};
 
 /// A JSON Schema construct that has no Avro equivalent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

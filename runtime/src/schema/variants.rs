@@ -45,7 +45,7 @@ pub(super) fn name_variants(root: &mut Value) {
             let Some(body) = variant_body(branch, &defs) else {
                 continue;
             };
-            let mut name = format!("{enum_name}{}", pascal(&variant));
+            let mut name = nested_type_name(enum_name, &variant);
             let mut suffix = 2;
             while defs.contains_key(&name) || new_defs.contains_key(&name) {
                 name = format!("{enum_name}{}{suffix}", pascal(&variant));
@@ -71,9 +71,11 @@ pub(super) fn name_variants(root: &mut Value) {
     }
 }
 
-/// The variant name of each branch (`None` for a branch that stays as it is), or `None` when
-/// the branches are not the variants of a tagged enum.
-fn variant_names(branches: &[Value]) -> Option<Vec<Option<String>>> {
+/// The variant name of each branch of a `oneOf` (`None` for a branch that is not a variant with
+/// data), or `None` when the branches are not the variants of a tagged enum: for internal and
+/// adjacent tagging the tag's `const`, for external tagging the one key of the branch (unit
+/// variants: `"unit"`, or their value when each has a branch of its own).
+pub fn variant_names(branches: &[Value]) -> Option<Vec<Option<String>>> {
     let is_object = |b: &Value| b.get("properties").and_then(Value::as_object).is_some();
     let objects: Vec<&Value> = branches.iter().filter(|b| is_object(b)).collect();
     if objects.is_empty() {
@@ -216,6 +218,14 @@ fn variant_body(branch: &Value, defs: &Map<String, Value>) -> Option<Value> {
         }
     }
     Some(Value::Object(merged))
+}
+
+/// The name of a type inside `owner`: a variant of an enum (or of an enum flattened into an
+/// object), or an object written inline in a field: `("Shape", "circle")` → `ShapeCircle`,
+/// `("Phase", "phase.final")` → `PhasePhaseFinal`, `("Inner", "display_name")` →
+/// `InnerDisplayName` (as the Avro mapping names inline records).
+pub fn nested_type_name(owner: &str, variant: &str) -> String {
+    format!("{owner}{}", pascal(variant))
 }
 
 /// `"circle"`, `"Circle"`, `"phase.final"` → `Circle`, `Circle`, `PhaseFinal`.
