@@ -2,7 +2,7 @@
 //! payload's generated Avro schema, so JSON and Avro consumers can be fed the same event.
 //!
 //! The mapping is the one `tidings::schema` uses to derive the Avro schemas: UUID strings become
-//! `uuid`, timestamps `timestamp-micros`, enum values their symbol (through `json_values` where a
+//! `uuid`, timestamps `timestamp-micros`, dates (`YYYY-MM-DD`) `date`, enum values their symbol (through `json_values` where a
 //! value is not an Avro name), `null` the `null` branch of a union, and a value that is not a string
 //! under a `string` schema (a documented untyped field, `logicalType: json`) its JSON text.
 
@@ -91,6 +91,15 @@ impl Converter<'_> {
             (Avro::Bytes, Value::String(s)) => Datum::Bytes(s.as_bytes().to_vec()),
             (Avro::Uuid, Value::String(s)) => Datum::Uuid(
                 uuid::Uuid::parse_str(s).map_err(|err| mismatch(path, err.to_string()))?,
+            ),
+            (Avro::Date, Value::String(s)) => Datum::Date(
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|date| {
+                        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
+                        i32::try_from((date - epoch).num_days()).ok()
+                    })
+                    .ok_or_else(|| mismatch(path, format!("`{s}` is not a date (YYYY-MM-DD)")))?,
             ),
             (Avro::TimestampMicros, Value::String(s)) => Datum::TimestampMicros(
                 s.parse::<Timestamp>()

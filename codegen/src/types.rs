@@ -17,6 +17,8 @@ pub enum Ty {
     Uuid,
     /// `format: date-time`.
     DateTime,
+    /// `format: date` (a calendar date, `YYYY-MM-DD`).
+    Date,
     /// `format: email`.
     Email,
     /// An integer.
@@ -511,6 +513,7 @@ fn ty(schema: &Value, hint: &str, found: &mut Found) -> Ty {
         "string" => match schema.get("format").and_then(Value::as_str) {
             Some("uuid") => Ty::Uuid,
             Some("date-time") => Ty::DateTime,
+            Some("date") => Ty::Date,
             Some("email") => Ty::Email,
             _ => Ty::String(bounds(schema, "minLength", "maxLength")),
         },

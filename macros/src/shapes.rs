@@ -1,5 +1,6 @@
 //! Field types whose serde form no target states faithfully, refused where the derive can see
-//! them: in the payload's own field types, at any depth of their generic arguments.
+//! them: in the payload's own field types, at any depth of their generic arguments (tuples,
+//! `Option<Option<_>>`, maps keyed by integers, chrono's `DateTime`).
 //!
 //! Nested types (a struct inside the payload) are checked when the schemas are made: the Avro
 //! mapping refuses tuples and integer-keyed maps there with the same advice.
@@ -69,6 +70,15 @@ fn walk(cx: &mut Ctxt, ty: &Type) {
                     ty,
                     "`Option<Option<_>>`: serde writes `None` and `Some(None)` alike as `null`, so \
                      no reader can tell them apart; use `Option<_>`, or an enum that names each state",
+                );
+                return;
+            }
+            if name == "DateTime" {
+                cx.error_spanned_by(
+                    ty,
+                    "`DateTime` is written by serde with nanoseconds and any offset, which Avro's \
+                     `timestamp-micros` and the other targets do not keep; use `tidings::Timestamp` \
+                     (UTC, microseconds)",
                 );
                 return;
             }

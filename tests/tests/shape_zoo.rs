@@ -11,7 +11,7 @@
 //!   `tsc --strict` compiles the TypeScript package with every value as a literal of its payload
 //!   type, the AsyncAPI parser reads the document.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -57,7 +57,7 @@ pub struct Inner {
     pub level: Level,
 }
 
-/// Text, identifiers, time, options, lists, maps, defaults, skipped nones.
+/// Text, identifiers, time, dates, options, lists, maps, defaults, skipped nones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
 #[event(name = "zoo.containers", topic = "zoo.containers.v1", version = 1, key = id)]
 pub struct ContainersV1 {
@@ -77,6 +77,9 @@ pub struct ContainersV1 {
     #[serde(rename = "renamedField")]
     pub renamed: bool,
     pub digest: [u8; 4],
+    pub due: chrono::NaiveDate,
+    pub maybe_due: Option<chrono::NaiveDate>,
+    pub by_hash: HashMap<String, u8>,
 }
 
 /// A card payment.
@@ -288,12 +291,18 @@ fn containers() -> impl Strategy<Value = ContainersV1> {
             any::<bool>(),
             any::<[u8; 4]>(),
         ),
+        (
+            date(),
+            prop::option::of(date()),
+            prop::collection::hash_map(text(), any::<u8>(), 0..3),
+        ),
     )
         .prop_map(
             |(
                 (id, at, text, maybe),
                 (skipped_when_none, defaulted, inner, inners, maybe_inner),
                 (by_name, levels, renamed, digest),
+                (due, maybe_due, by_hash),
             )| ContainersV1 {
                 id: Uuid::from_u128(id),
                 at,
@@ -308,6 +317,9 @@ fn containers() -> impl Strategy<Value = ContainersV1> {
                 levels,
                 renamed,
                 digest,
+                due,
+                maybe_due,
+                by_hash,
             },
         )
 }
@@ -410,6 +422,13 @@ fn tagged() -> impl Strategy<Value = TaggedV1> {
 fn timestamp() -> impl Strategy<Value = Timestamp> {
     (0i64..4_102_444_800_000_000)
         .prop_map(|micros| Timestamp::from_timestamp_micros(micros).unwrap_or_else(Timestamp::now))
+}
+
+/// Calendar dates of years 1 to 9999 (RFC 3339 `full-date`; Python's `date`).
+fn date() -> impl Strategy<Value = chrono::NaiveDate> {
+    (-719_162i64..=2_932_896).prop_map(|days| {
+        chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(days)
+    })
 }
 
 fn flat_target() -> impl Strategy<Value = FlatTarget> {

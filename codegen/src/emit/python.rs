@@ -193,6 +193,8 @@ pub fn annotation(ty: &Ty) -> String {
         Ty::String(bounds) => annotated("str", constraints(bounds, true)),
         Ty::Uuid => "UUID".into(),
         Ty::DateTime => "datetime".into(),
+        // Aliased on import: a field named `date` would hide the type in its class.
+        Ty::Date => "_date".into(),
         Ty::Email => "EmailStr".into(),
         Ty::Integer(bounds) => annotated("int", constraints(bounds, false)),
         Ty::Number(bounds) => annotated("float", constraints(bounds, false)),

@@ -73,7 +73,7 @@ fn doc(text: Option<&str>, fallback: &str) -> String {
 /// The TypeScript type of a field type.
 pub fn type_of(ty: &Ty) -> String {
     match ty {
-        Ty::String(_) | Ty::Uuid | Ty::DateTime | Ty::Email => "string".into(),
+        Ty::String(_) | Ty::Uuid | Ty::DateTime | Ty::Date | Ty::Email => "string".into(),
         Ty::Integer(_) | Ty::Number(_) => "number".into(),
         Ty::Boolean => "boolean".into(),
         Ty::Array(items, _) => format!("Array<{}>", type_of(items)),

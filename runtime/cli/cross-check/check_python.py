@@ -7,7 +7,7 @@
   (keys the example leaves out stay out), and rejects invalid variants;
 - every cross-field rule an example reaches, broken, is refused by python-jsonschema and pydantic;
 - every example payload, written to Avro bytes by Rust (apache-avro), decodes with fastavro to the
-  same value as the JSON example, after normalising uuids, timestamps, enum symbols and JSON text.
+  same value as the JSON example, after normalising uuids, timestamps, dates, enum symbols and JSON text.
 
 Works on any catalogue's output: the package name comes from its pyproject.toml.
 
@@ -23,7 +23,7 @@ import json
 import sys
 import tomllib
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import fastavro
@@ -303,6 +303,8 @@ class Normaliser:
             return False
         if logical in ("timestamp-micros", "timestamp-millis"):
             return isinstance(value, (str, datetime, int))
+        if logical == "date":
+            return isinstance(value, (str, date))
         if kind == "record":
             # The variants of a tagged enum are records told apart by their keys and tags.
             if not isinstance(value, dict):
@@ -351,6 +353,8 @@ class Normaliser:
             return canonical_time(value)
         if logical == "uuid":
             return str(value)
+        if logical == "date":
+            return value.isoformat() if isinstance(value, date) else value
         if logical == "json":
             return json.dumps(json.loads(value) if isinstance(value, str) else value, sort_keys=True)
         if kind == "record":

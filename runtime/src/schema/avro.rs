@@ -177,6 +177,8 @@ impl Converter<'_> {
             "string" => match format {
                 Some("uuid") => json!({"type": "string", "logicalType": "uuid"}),
                 Some("date-time") => json!({"type": "long", "logicalType": "timestamp-micros"}),
+                // A calendar date (`chrono::NaiveDate`): days since 1970-01-01.
+                Some("date") => json!({"type": "int", "logicalType": "date"}),
                 _ => json!("string"),
             },
             "integer" => match format {

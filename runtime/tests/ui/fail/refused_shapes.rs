@@ -12,8 +12,10 @@ pub struct OrderPlacedV1 {
     pub note: Option<Option<String>>,
     pub stock: BTreeMap<u32, String>,
     pub prices: Option<HashMap<i64, f64>>,
-    // Fine: string keys, a unit, a field that is not serialized, a custom wire form.
+    pub shipped_at: chrono::DateTime<chrono::Utc>,
+    // Fine: string keys, a date, a field that is not serialized, a custom wire form.
     pub by_sku: BTreeMap<String, u32>,
+    pub due: chrono::NaiveDate,
     #[serde(skip)]
     pub cache: Option<(u8, u8)>,
     #[serde(with = "as_text")]

@@ -7,7 +7,7 @@ enforced.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date as _date, datetime, timezone
 from enum import Enum
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
