@@ -117,6 +117,8 @@ pub struct Enum {
     pub description: Option<String>,
     /// The values, in declaration order.
     pub values: Vec<String>,
+    /// Each value's doc comment (a Rust variant's), by position.
+    pub value_docs: Vec<Option<String>>,
 }
 
 /// A named type that is neither a class nor an enum, e.g. a union of enums.
@@ -177,6 +179,7 @@ impl TypeModel {
                     .iter()
                     .map(|event| event.name.clone())
                     .collect(),
+                value_docs: Vec::new(),
             });
         for alias in found.aliases.values_mut() {
             alias.discriminator = discriminator(&alias.ty, &found.classes);
@@ -255,6 +258,17 @@ fn description(schema: &Value) -> Option<String> {
 
 /// The string values of an enumeration: `enum`, or `oneOf`/`anyOf` of one `const` per value (a
 /// Rust enum whose variants carry doc comments).
+/// The doc comment of each value of an enumeration written as `oneOf`/`anyOf` of one `const`
+/// per value (empty otherwise).
+fn value_docs(schema: &Value) -> Vec<Option<String>> {
+    schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+        .map(|branches| branches.iter().map(description).collect())
+        .unwrap_or_default()
+}
+
 fn enumeration(schema: &Value) -> Option<Vec<String>> {
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         return Some(
@@ -294,6 +308,7 @@ fn named(name: &str, schema: &Value, found: &mut Found) {
             Enum {
                 name: name.to_owned(),
                 description: description(schema),
+                value_docs: value_docs(schema),
                 values,
             },
         );

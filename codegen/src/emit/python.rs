@@ -67,6 +67,8 @@ struct EnumView {
 struct MemberView {
     name: String,
     value: String,
+    /// The value's doc comment, as a Python string literal (an attribute docstring).
+    doc: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -338,7 +340,8 @@ fn enum_view(e: &Enum, model: &CatalogModel) -> EnumView {
     let members = e
         .values
         .iter()
-        .map(|value| {
+        .enumerate()
+        .map(|(index, value)| {
             let name = model
                 .events
                 .iter()
@@ -347,6 +350,12 @@ fn enum_view(e: &Enum, model: &CatalogModel) -> EnumView {
             MemberView {
                 name,
                 value: literal(value),
+                doc: e
+                    .value_docs
+                    .get(index)
+                    .cloned()
+                    .flatten()
+                    .map(|doc| docstring(Some(&doc), "")),
             }
         })
         .collect();

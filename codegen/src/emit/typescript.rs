@@ -20,6 +20,7 @@ const INDEX: &str = include_str!("../../templates/typescript/index.ts.tera");
 struct EnumView {
     name: String,
     doc: String,
+    /// The type after `=`: ` "a" | "b"`, or one value per line under its doc comment.
     union: String,
     list: String,
 }
@@ -127,13 +128,28 @@ pub fn emit(
         .iter()
         .map(|e| {
             let values: Vec<String> = e.values.iter().map(|v| string(v)).collect();
+            let documented = e.value_docs.iter().any(Option::is_some);
             EnumView {
                 name: e.name.clone(),
                 doc: doc(e.description.as_deref(), &e.name),
                 union: if values.is_empty() {
-                    "never".into()
+                    " never".into()
+                } else if documented {
+                    // One value per line, each under its doc comment.
+                    values
+                        .iter()
+                        .enumerate()
+                        .map(
+                            |(index, value)| match e.value_docs.get(index).cloned().flatten() {
+                                Some(text) => {
+                                    format!("\n  /** {} */\n  | {value}", doc(Some(&text), ""))
+                                }
+                                None => format!("\n  | {value}"),
+                            },
+                        )
+                        .collect()
                 } else {
-                    values.join(" | ")
+                    format!(" {}", values.join(" | "))
                 },
                 list: values.join(", "),
             }

@@ -33,23 +33,31 @@ class CancelReason(str, Enum):
     """Why an order was cancelled."""
 
     CUSTOMER_REQUEST = "customer_request"
+    """The customer asked."""
     PAYMENT_FAILED = "payment_failed"
+    """The payment failed."""
     OUT_OF_STOCK = "out_of_stock"
+    """Out of stock."""
 
 
 class Currency(str, Enum):
     """ISO 4217 currency of an amount."""
 
     EUR = "EUR"
+    """Euro."""
     USD = "USD"
+    """US dollar."""
     SEK = "SEK"
+    """Swedish krona."""
 
 
 class Region(str, Enum):
     """A sales region."""
 
     EU = "eu"
+    """Europe."""
     NORTH_AMERICA = "north_america"
+    """North America."""
 
 
 class ShopEvent(str, Enum):

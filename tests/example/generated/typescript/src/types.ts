@@ -3,17 +3,33 @@
 // fields may be null.
 
 /** Why an order was cancelled. */
-export type CancelReason = "customer_request" | "payment_failed" | "out_of_stock";
+export type CancelReason =
+  /** The customer asked. */
+  | "customer_request"
+  /** The payment failed. */
+  | "payment_failed"
+  /** Out of stock. */
+  | "out_of_stock";
 /** Every value of CancelReason, in declaration order. */
 export const CancelReasonValues = ["customer_request", "payment_failed", "out_of_stock"] as const;
 
 /** ISO 4217 currency of an amount. */
-export type Currency = "EUR" | "USD" | "SEK";
+export type Currency =
+  /** Euro. */
+  | "EUR"
+  /** US dollar. */
+  | "USD"
+  /** Swedish krona. */
+  | "SEK";
 /** Every value of Currency, in declaration order. */
 export const CurrencyValues = ["EUR", "USD", "SEK"] as const;
 
 /** A sales region. */
-export type Region = "eu" | "north_america";
+export type Region =
+  /** Europe. */
+  | "eu"
+  /** North America. */
+  | "north_america";
 /** Every value of Region, in declaration order. */
 export const RegionValues = ["eu", "north_america"] as const;
 
