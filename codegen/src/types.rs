@@ -163,6 +163,11 @@ impl TypeModel {
     pub fn of(model: &CatalogModel, envelope: &Value) -> Self {
         let mut found = Found::default();
         for event in &model.events {
+            found.reserve(&event.json_schema, &event.type_name);
+        }
+        found.reserve(envelope, "EventEnvelope");
+        found.reserved.insert(model.catalogue_enum.clone());
+        for event in &model.events {
             collect(&event.json_schema, &event.type_name, &mut found);
         }
         collect(envelope, "EventEnvelope", &mut found);
@@ -238,6 +243,35 @@ struct Found {
     enums: BTreeMap<String, Enum>,
     aliases: BTreeMap<String, Alias>,
     classes: BTreeMap<String, Class>,
+    /// The names of `$defs` entries and payloads, which an object written inline is not named.
+    reserved: std::collections::BTreeSet<String>,
+}
+
+impl Found {
+    /// Reserves the names `schema` gives its types.
+    fn reserve(&mut self, schema: &Value, root_name: &str) {
+        if let Some(defs) = schema.get("$defs").and_then(Value::as_object) {
+            self.reserved.extend(defs.keys().cloned());
+        }
+        self.reserved.insert(root_name.to_owned());
+    }
+
+    /// `hint`, or `hint2`, `hint3`, … when a type of that name exists or is reserved.
+    fn unused_name(&self, hint: &str) -> String {
+        let taken = |name: &str| {
+            self.reserved.contains(name)
+                || self.enums.contains_key(name)
+                || self.aliases.contains_key(name)
+                || self.classes.contains_key(name)
+        };
+        let mut name = hint.to_owned();
+        let mut suffix = 2;
+        while taken(&name) {
+            name = format!("{hint}{suffix}");
+            suffix += 1;
+        }
+        name
+    }
 }
 
 fn collect(schema: &Value, root_name: &str, found: &mut Found) {
@@ -340,7 +374,7 @@ fn named(name: &str, schema: &Value, found: &mut Found) {
         // type a union of them (what serde writes is one of these objects).
         let mut members = Vec::with_capacity(variants.len());
         for (variant, branch) in variants {
-            let class_name = tidings::schema::nested_type_name(name, &variant);
+            let class_name = found.unused_name(&tidings::schema::nested_type_name(name, &variant));
             let mut variant_fields = fields.clone();
             if let Some(properties) = branch.get("properties").and_then(Value::as_object) {
                 variant_fields.extend(fields_of(&class_name, properties, branch, found));
@@ -473,8 +507,9 @@ fn ty(schema: &Value, hint: &str, found: &mut Found) -> Ty {
         return Ty::Literals(vec![value.clone()]);
     }
     if schema.get("properties").is_some() {
-        named(hint, schema, found);
-        let inner = Ty::Named(hint.to_owned());
+        let name = found.unused_name(hint);
+        named(&name, schema, found);
+        let inner = Ty::Named(name);
         let nullable = schema
             .get("type")
             .and_then(Value::as_array)
@@ -634,6 +669,27 @@ mod tests {
             found.classes["ShapeCircle"].fields[0].ty,
             Ty::Literals(vec!["circle".into()])
         );
+    }
+
+    #[test]
+    fn an_inline_object_is_a_class_named_after_its_owner_and_field_never_taking_a_def_s_name() {
+        let schema = serde_json::json!({
+            "type": "object",
+            "properties": {
+                "inner": {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+                "other": {"$ref": "#/$defs/HolderInner"}
+            },
+            "required": ["inner", "other"],
+            "$defs": {"HolderInner": {"type": "object", "properties": {"b": {"type": "integer"}}}}
+        });
+        let mut found = Found::default();
+        found.reserve(&schema, "Holder");
+        collect(&schema, "Holder", &mut found);
+        let holder = &found.classes["Holder"];
+        assert_eq!(holder.fields[0].ty, Ty::Named("HolderInner2".into()));
+        assert_eq!(holder.fields[1].ty, Ty::Named("HolderInner".into()));
+        assert_eq!(found.classes["HolderInner2"].fields[0].name, "a");
+        assert_eq!(found.classes["HolderInner"].fields[0].name, "b");
     }
 
     #[derive(schemars::JsonSchema)]

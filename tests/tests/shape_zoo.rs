@@ -207,12 +207,30 @@ pub struct Node {
     pub children: Vec<Node>,
 }
 
+/// An object written inline in its schema (`schemars(inline)`): its Avro record and its classes
+/// are named after the field (`TreeV1Position`), which here a struct of the catalogue is already
+/// called; the inline one becomes `TreeV1Position2`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(inline)]
+pub struct Position {
+    pub x: i32,
+    pub y: i32,
+}
+
+/// A struct whose name is the one the inline `position` would get.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TreeV1Position {
+    pub label: String,
+}
+
 /// A tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
 #[event(name = "zoo.tree", topic = "zoo.tree.v1", version = 1, key = id)]
 pub struct TreeV1 {
     pub id: String,
     pub root: Node,
+    pub position: Position,
+    pub named_position: TreeV1Position,
 }
 
 tidings::catalogue! {
@@ -467,7 +485,12 @@ fn node() -> impl Strategy<Value = Node> {
 }
 
 fn tree() -> impl Strategy<Value = TreeV1> {
-    (text(), node()).prop_map(|(id, root)| TreeV1 { id, root })
+    (text(), node(), any::<(i32, i32)>(), text()).prop_map(|(id, root, (x, y), label)| TreeV1 {
+        id,
+        root,
+        position: Position { x, y },
+        named_position: TreeV1Position { label },
+    })
 }
 
 /// Generated values as JSON, each with its partition key.

@@ -46,6 +46,8 @@ pub fn avro_from_json_schema(
         defined: BTreeSet::new(),
         named: std::collections::BTreeMap::new(),
         unnamed: BTreeSet::new(),
+        claimed: BTreeSet::new(),
+        defining: Some(name.to_owned()),
     };
     converter.defined.insert(name.to_owned());
     let mut record = converter.convert(root, "", name)?;
@@ -65,6 +67,11 @@ struct Converter<'a> {
     /// Definitions that became an Avro type without a name (a union, an array, a map): each
     /// use repeats the type, whose named parts are by then referred to by name.
     unnamed: BTreeSet<String>,
+    /// Names of the named types written so far: a schema may define a name once (Avro
+    /// specification, "Names").
+    claimed: BTreeSet<String>,
+    /// The `$defs` entry (or the root) being converted, whose named type takes its name.
+    defining: Option<String>,
 }
 
 /// A converted type and whether it admits null.
@@ -287,7 +294,7 @@ impl Converter<'_> {
         }
         let mut record = Map::new();
         record.insert("type".into(), json!("record"));
-        record.insert("name".into(), Value::String(name.to_owned()));
+        record.insert("name".into(), Value::String(self.claim(name)));
         if let Some(doc) = object.get("description").and_then(Value::as_str) {
             record.insert("doc".into(), Value::String(doc.to_owned()));
         }
@@ -399,7 +406,7 @@ impl Converter<'_> {
         }
         let mut avro = Map::new();
         avro.insert("type".into(), json!("enum"));
-        avro.insert("name".into(), Value::String(name.to_owned()));
+        avro.insert("name".into(), Value::String(self.claim(name)));
         if let Some(doc) = object.get("description").and_then(Value::as_str) {
             avro.insert("doc".into(), Value::String(doc.to_owned()));
         }
@@ -477,6 +484,25 @@ impl Converter<'_> {
         }
     }
 
+    /// The name a named type written at `name` gets: a `$defs` entry's own name for the entry,
+    /// and for a type written inline (`<Record><Field>`, `<Array>Item`, …) that name unless a
+    /// `$defs` entry or an earlier type has it, then `name2`, `name3`, ….
+    fn claim(&mut self, name: &str) -> String {
+        if self.defining.as_deref() == Some(name) {
+            self.defining = None;
+            self.claimed.insert(name.to_owned());
+            return name.to_owned();
+        }
+        let mut candidate = name.to_owned();
+        let mut suffix = 2;
+        while self.defs.contains_key(&candidate) || self.claimed.contains(&candidate) {
+            candidate = format!("{name}{suffix}");
+            suffix += 1;
+        }
+        self.claimed.insert(candidate.clone());
+        candidate
+    }
+
     fn reference(&mut self, reference: &str, path: &str) -> Result<Value, SchemaError> {
         let dangling = || SchemaError::DanglingRef {
             path: display(path),
@@ -491,7 +517,10 @@ impl Converter<'_> {
             return Ok(Value::String(format!("{}.{def_name}", self.namespace)));
         }
         self.defined.insert(def_name.to_owned());
-        let avro = self.convert(target, path, def_name)?;
+        let outer = self.defining.replace(def_name.to_owned());
+        let avro = self.convert(target, path, def_name);
+        self.defining = outer;
+        let avro = avro?;
         let named = avro
             .get("type")
             .and_then(Value::as_str)
