@@ -5,7 +5,9 @@ use serde::Serialize;
 use serde_json::Value;
 use tidings::registry::CataloguePayload;
 use tidings::schema::SchemaError;
-use tidings::{Catalogue, Compatibility, EventDescriptor, KeySpec, SourceLocation, TopicConfig};
+use tidings::{
+    Catalogue, Compatibility, EventDescriptor, KeyFallback, KeySpec, SourceLocation, TopicConfig,
+};
 
 use crate::example;
 
@@ -140,11 +142,31 @@ pub enum ModelProblem {
     /// The Avro schema cannot be derived.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// The partition key's path, in the names the payload has on the wire, does not give the
+    /// key the Rust contract computes for the example.
+    #[error(
+        "the partition key `{}` is `{}` on the wire, which reads {:?} from the example where the contract computes {:?}; name the key's fields as serde writes them (a `#[serde(rename)]` the schema does not show cannot be followed)",
+        .0.rust, .0.wire, .0.found, .0.expected
+    )]
+    Key(Box<KeyMismatch>),
     /// The example synthesised from the JSON Schema is not accepted by the Rust type.
     #[error(
         "the example synthesised from the schema is rejected: {0}; give the field a valid `#[schemars(example = ...)]`"
     )]
     Example(String),
+}
+
+/// A partition key whose wire path does not read the key the contract computes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyMismatch {
+    /// The key as declared.
+    pub rust: String,
+    /// The key in wire names.
+    pub wire: String,
+    /// What the wire path reads from the example.
+    pub found: Option<String>,
+    /// What the Rust contract computes.
+    pub expected: String,
 }
 
 impl CatalogModel {
@@ -161,8 +183,10 @@ impl CatalogModel {
         let events: Vec<EventModel> = <P::Member as Catalogue>::ALL
             .iter()
             .map(|member| {
-                let mut event = EventModel::new(member.member(), member.descriptor())?;
+                let descriptor = member.descriptor();
+                let mut event = EventModel::new(member.member(), descriptor)?;
                 (event.example, event.example_key) = typed_example::<P>(*member, &event)?;
+                event.key = wire_key(&event, &descriptor.key)?;
                 Ok(event)
             })
             .collect::<Result<_, _>>()?;
@@ -232,4 +256,129 @@ impl EventModel {
 
 fn key_text(key: &KeySpec) -> String {
     key.to_string()
+}
+
+/// The key as the other languages read it from the JSON payload: each field of its path by its
+/// wire name (`order_ref.shop_code` → `orderRef.shopCode` under `rename_all = "camelCase"`),
+/// checked against the example: the path must read the key the Rust contract computes.
+fn wire_key(event: &EventModel, key: &KeySpec) -> Result<String, ModelError> {
+    let KeySpec::Field { path, fallback } = key else {
+        return Ok(event.key.clone());
+    };
+    let schema = &event.json_schema;
+    let wire_main = wire_path(schema, path);
+    let (wire, fallback_value) = match fallback {
+        None => (wire_main.clone(), None),
+        Some(KeyFallback::Field(other)) => {
+            let wire_other = wire_path(schema, other);
+            (
+                format!("{wire_main} ?? {wire_other}"),
+                Some(Fallback::Path(wire_other)),
+            )
+        }
+        Some(KeyFallback::Literal(text)) => (
+            format!("{wire_main} ?? {text:?}"),
+            Some(Fallback::Text((*text).to_owned())),
+        ),
+    };
+    let read = |path: &str| {
+        let mut value = &event.example;
+        for segment in path.split('.') {
+            value = value.get(segment)?;
+        }
+        match value {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(number) => Some(number.to_string()),
+            _ => None,
+        }
+    };
+    let found = read(&wire_main).or_else(|| match &fallback_value {
+        Some(Fallback::Path(other)) => read(other),
+        Some(Fallback::Text(text)) => Some(text.clone()),
+        None => None,
+    });
+    if found.as_deref() != Some(event.example_key.as_str()) {
+        return Err(ModelError {
+            member: event.member.clone(),
+            file: event.source.file,
+            line: event.source.line,
+            problem: ModelProblem::Key(Box::new(KeyMismatch {
+                rust: event.key.clone(),
+                wire,
+                found,
+                expected: event.example_key.clone(),
+            })),
+        });
+    }
+    Ok(wire)
+}
+
+enum Fallback {
+    Path(String),
+    Text(String),
+}
+
+/// A dotted path of Rust field names in wire names: each segment is the property the object's
+/// schema has under that name, or under the name one of serde's `rename_all` cases gives it.
+/// A segment the schema does not show stays as it is (the example check then reports it).
+fn wire_path(root: &Value, path: &str) -> String {
+    use heck::{ToKebabCase, ToLowerCamelCase, ToPascalCase, ToShoutyKebabCase, ToShoutySnakeCase};
+    let mut schema = root;
+    let mut out = Vec::new();
+    for segment in path.split('.') {
+        let object = resolve(root, schema);
+        let properties = object.get("properties").and_then(Value::as_object);
+        let candidates = [
+            segment.to_owned(),
+            segment.to_lower_camel_case(),
+            segment.to_pascal_case(),
+            segment.to_kebab_case(),
+            segment.to_shouty_snake_case(),
+            segment.to_shouty_kebab_case(),
+            segment.replace('_', "").to_lowercase(),
+            segment.replace('_', "").to_uppercase(),
+        ];
+        let found = properties.and_then(|properties| {
+            candidates
+                .iter()
+                .find_map(|name| properties.get(name).map(|s| (name.clone(), s)))
+        });
+        match found {
+            Some((name, property)) => {
+                out.push(name);
+                schema = property;
+            }
+            None => {
+                out.push(segment.to_owned());
+                schema = &Value::Null;
+            }
+        }
+    }
+    out.join(".")
+}
+
+/// The object schema behind `$ref`s and `Option`'s `anyOf [T, null]`.
+fn resolve<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            match reference
+                .strip_prefix("#/$defs/")
+                .and_then(|name| root.get("$defs")?.get(name))
+            {
+                Some(target) => schema = target,
+                None => return schema,
+            }
+        } else if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+            match branches
+                .iter()
+                .find(|b| b.get("type").and_then(Value::as_str) != Some("null"))
+            {
+                Some(branch) => schema = branch,
+                None => return schema,
+            }
+        } else {
+            return schema;
+        }
+    }
+    schema
 }

@@ -49,13 +49,13 @@ pub enum Ty {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bounds {
     /// `minimum` / `minLength` / `minItems`.
-    pub min: Option<f64>,
+    pub min: Option<serde_json::Number>,
     /// `maximum` / `maxLength` / `maxItems`.
-    pub max: Option<f64>,
+    pub max: Option<serde_json::Number>,
     /// `exclusiveMinimum`.
-    pub exclusive_min: Option<f64>,
+    pub exclusive_min: Option<serde_json::Number>,
     /// `exclusiveMaximum`.
-    pub exclusive_max: Option<f64>,
+    pub exclusive_max: Option<serde_json::Number>,
     /// `pattern`.
     pub pattern: Option<String>,
 }
@@ -191,7 +191,7 @@ impl TypeModel {
         }
         Self {
             enums: found.enums.into_values().collect(),
-            aliases: found.aliases.into_values().collect(),
+            aliases: alias_order(found.aliases),
             classes: dependency_order(found.classes),
         }
     }
@@ -480,7 +480,11 @@ fn flattened_variants(schema: &Value) -> Vec<(String, &Value)> {
 }
 
 fn bounds(schema: &Value, min: &str, max: &str) -> Bounds {
-    let number = |key: &str| schema.get(key).and_then(Value::as_f64);
+    // As written: an integer bound such as `u64`'s 9223372036854775807 is not a float.
+    let number = |key: &str| match schema.get(key) {
+        Some(Value::Number(n)) => Some(n.clone()),
+        _ => None,
+    };
     Bounds {
         min: number(min),
         max: number(max),
@@ -602,6 +606,35 @@ fn names_in(ty: &Ty, out: &mut Vec<String>) {
     }
 }
 
+/// Aliases in dependency order: an alias comes after the aliases it names (Python evaluates an
+/// alias's right-hand side when the module loads).
+fn alias_order(mut pending: BTreeMap<String, Alias>) -> Vec<Alias> {
+    let mut ordered = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let ready: Vec<String> = pending
+            .iter()
+            .filter(|(name, alias)| {
+                let mut names = Vec::new();
+                names_in(&alias.ty, &mut names);
+                names.iter().all(|n| n == *name || !pending.contains_key(n))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        // A cycle of aliases cannot be ordered; keep the rest as they are.
+        let ready = if ready.is_empty() {
+            pending.keys().cloned().collect()
+        } else {
+            ready
+        };
+        for name in ready {
+            if let Some(alias) = pending.remove(&name) {
+                ordered.push(alias);
+            }
+        }
+    }
+    ordered
+}
+
 fn dependency_order(mut pending: BTreeMap<String, Class>) -> Vec<Class> {
     let mut ordered: Vec<Class> = Vec::new();
     while !pending.is_empty() {
@@ -631,6 +664,16 @@ fn dependency_order(mut pending: BTreeMap<String, Class>) -> Vec<Class> {
         }
     }
     ordered
+}
+
+/// The type of a lone property schema, for other modules' tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    pub(crate) fn ty_of(schema: &Value) -> Ty {
+        ty(schema, "Test", &mut Found::default())
+    }
 }
 
 #[cfg(test)]

@@ -123,10 +123,14 @@ pub struct EnumsV1 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
+    /// A unit variant with a doc comment: its own branch of the schema.
     Nobody,
     Everyone,
     Essay(String),
-    Batch { batch_id: String, size: u16 },
+    Batch {
+        batch_id: String,
+        size: u16,
+    },
     Student(Inner),
 }
 
@@ -200,6 +204,30 @@ pub struct FlattenedV1 {
     pub placed: Vec<Placed>,
 }
 
+/// A reference to an order, camelCase on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderRef {
+    pub order_id: String,
+    pub shop_code: Option<String>,
+}
+
+/// A payload camelCase on the wire, keyed by a nested optional field with a fallback: Python's
+/// and TypeScript's key functions read the wire names (`orderRef.shopCode ?? orderRef.orderId`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[serde(rename_all = "camelCase")]
+#[event(
+    name = "zoo.keyed",
+    topic = "zoo.keyed.v1",
+    version = 1,
+    key = order_ref.shop_code,
+    key_fallback = order_ref.order_id
+)]
+pub struct KeyedV1 {
+    pub order_ref: OrderRef,
+    pub placed_on: chrono::NaiveDate,
+}
+
 /// A recursive type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Node {
@@ -242,6 +270,7 @@ tidings::catalogue! {
         Tree => TreeV1,
         Tagged => TaggedV1,
         Flattened => FlattenedV1,
+        Keyed => KeyedV1,
     }
 }
 
@@ -473,6 +502,18 @@ fn flattened() -> impl Strategy<Value = FlattenedV1> {
         })
 }
 
+fn keyed() -> impl Strategy<Value = KeyedV1> {
+    (text(), prop::option::of(text()), date()).prop_map(|(order_id, shop_code, placed_on)| {
+        KeyedV1 {
+            order_ref: OrderRef {
+                order_id,
+                shop_code,
+            },
+            placed_on,
+        }
+    })
+}
+
 fn node() -> impl Strategy<Value = Node> {
     let leaf = text().prop_map(|name| Node {
         name,
@@ -575,6 +616,7 @@ fn every_shape_round_trips_in_rust_and_in_the_other_languages() {
         (TreeV1::TOPIC, round_trips(tree())),
         (TaggedV1::TOPIC, round_trips(tagged())),
         (FlattenedV1::TOPIC, round_trips(flattened())),
+        (KeyedV1::TOPIC, round_trips(keyed())),
     ];
     let count: usize = values.iter().map(|(_, v)| v.len()).sum();
     eprintln!(

@@ -148,11 +148,15 @@ fn member_name(value: &str) -> String {
     name
 }
 
-fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value}")
+/// A bound as Python reads it: integers exactly, `3.0` as `3`.
+fn number(value: &serde_json::Number) -> String {
+    match value.as_f64() {
+        Some(float)
+            if !value.is_i64() && !value.is_u64() && float.fract() == 0.0 && float.abs() < 1e15 =>
+        {
+            format!("{}", float as i64)
+        }
+        _ => value.to_string(),
     }
 }
 
@@ -163,16 +167,16 @@ fn constraints(bounds: &Bounds, length: bool) -> Vec<String> {
     } else {
         ("ge", "le")
     };
-    if let Some(v) = bounds.min {
+    if let Some(v) = &bounds.min {
         out.push(format!("{min}={}", number(v)));
     }
-    if let Some(v) = bounds.max {
+    if let Some(v) = &bounds.max {
         out.push(format!("{max}={}", number(v)));
     }
-    if let Some(v) = bounds.exclusive_min {
+    if let Some(v) = &bounds.exclusive_min {
         out.push(format!("gt={}", number(v)));
     }
-    if let Some(v) = bounds.exclusive_max {
+    if let Some(v) = &bounds.exclusive_max {
         out.push(format!("lt={}", number(v)));
     }
     if let Some(pattern) = &bounds.pattern {
@@ -472,6 +476,19 @@ pub fn emit(model: &CatalogModel, types: &TypeModel) -> Result<Vec<GeneratedFile
 mod tests {
     use super::*;
     use crate::types::Alias;
+
+    #[test]
+    fn integer_bounds_are_written_exactly() {
+        let schema = serde_json::json!({"type": "integer", "format": "uint64", "minimum": 0, "maximum": 9223372036854775807_u64});
+        let ty = crate::types::Ty::Integer(match crate::types::tests_support::ty_of(&schema) {
+            Ty::Integer(bounds) => bounds,
+            other => panic!("{other:?}"),
+        });
+        assert_eq!(
+            annotation(&ty),
+            "Annotated[int, Field(ge=0, le=9223372036854775807)]"
+        );
+    }
 
     #[test]
     fn a_discriminated_alias_names_the_tag_by_its_python_attribute() {
