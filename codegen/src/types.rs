@@ -245,6 +245,11 @@ struct Found {
     classes: BTreeMap<String, Class>,
     /// The names of `$defs` entries and payloads, which an object written inline is not named.
     reserved: std::collections::BTreeSet<String>,
+    /// The schema of each `$defs` entry by the type name it was given.
+    def_schemas: BTreeMap<String, Value>,
+    /// For the schema being read: `$defs` entries whose name an earlier schema gave to another
+    /// type (two Rust types of one name in different modules), and the names they get instead.
+    renames: BTreeMap<String, String>,
 }
 
 impl Found {
@@ -275,10 +280,40 @@ impl Found {
 }
 
 fn collect(schema: &Value, root_name: &str, found: &mut Found) {
-    if let Some(defs) = schema.get("$defs").and_then(Value::as_object) {
-        for (name, def) in defs {
-            named(name, def, found);
+    found.renames.clear();
+    let defs = schema.get("$defs").and_then(Value::as_object);
+    for (name, def) in defs.into_iter().flatten() {
+        match found.def_schemas.get(name) {
+            Some(earlier) if earlier != def => {
+                let other = found
+                    .def_schemas
+                    .iter()
+                    .find(|(_, schema)| *schema == def)
+                    .map(|(other, _)| other.clone());
+                let renamed = match other {
+                    Some(other) => other,
+                    None => {
+                        let renamed = found.unused_name(name);
+                        found.reserved.insert(renamed.clone());
+                        found.def_schemas.insert(renamed.clone(), def.clone());
+                        renamed
+                    }
+                };
+                found.renames.insert(name.clone(), renamed);
+            }
+            Some(_) => {}
+            None => {
+                found.def_schemas.insert(name.clone(), def.clone());
+            }
         }
+    }
+    for (name, def) in defs.into_iter().flatten() {
+        let name = found
+            .renames
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.clone());
+        named(&name, def, found);
     }
     named(root_name, schema, found);
 }
@@ -502,6 +537,7 @@ fn bounds(schema: &Value, min: &str, max: &str) -> Bounds {
 fn ty(schema: &Value, hint: &str, found: &mut Found) -> Ty {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let name = reference.rsplit('/').next().unwrap_or(reference);
+        let name = found.renames.get(name).map_or(name, String::as_str);
         return Ty::Named(name.to_owned());
     }
     if let Some(values) = enumeration(schema) {

@@ -204,6 +204,29 @@ pub struct FlattenedV1 {
     pub placed: Vec<Placed>,
 }
 
+/// Two Rust types of one name, in different modules (and so the same name in different events'
+/// `$defs`): each keeps its own fields in Python and TypeScript.
+pub mod sender {
+    /// Where a parcel is sent from.
+    #[derive(
+        Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+    )]
+    pub struct Address {
+        pub street: String,
+    }
+}
+
+/// See [`sender`].
+pub mod recipient {
+    /// Where a parcel goes.
+    #[derive(
+        Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+    )]
+    pub struct Address {
+        pub postcode: String,
+    }
+}
+
 /// A reference to an order, camelCase on the wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -226,6 +249,8 @@ pub struct OrderRef {
 pub struct KeyedV1 {
     pub order_ref: OrderRef,
     pub placed_on: chrono::NaiveDate,
+    pub ship_from: sender::Address,
+    pub ship_to: recipient::Address,
 }
 
 /// A recursive type.
@@ -259,6 +284,7 @@ pub struct TreeV1 {
     pub root: Node,
     pub position: Position,
     pub named_position: TreeV1Position,
+    pub home: recipient::Address,
 }
 
 tidings::catalogue! {
@@ -503,15 +529,17 @@ fn flattened() -> impl Strategy<Value = FlattenedV1> {
 }
 
 fn keyed() -> impl Strategy<Value = KeyedV1> {
-    (text(), prop::option::of(text()), date()).prop_map(|(order_id, shop_code, placed_on)| {
-        KeyedV1 {
+    (text(), prop::option::of(text()), date(), text(), text()).prop_map(
+        |(order_id, shop_code, placed_on, street, postcode)| KeyedV1 {
             order_ref: OrderRef {
                 order_id,
                 shop_code,
             },
             placed_on,
-        }
-    })
+            ship_from: sender::Address { street },
+            ship_to: recipient::Address { postcode },
+        },
+    )
 }
 
 fn node() -> impl Strategy<Value = Node> {
@@ -526,12 +554,15 @@ fn node() -> impl Strategy<Value = Node> {
 }
 
 fn tree() -> impl Strategy<Value = TreeV1> {
-    (text(), node(), any::<(i32, i32)>(), text()).prop_map(|(id, root, (x, y), label)| TreeV1 {
-        id,
-        root,
-        position: Position { x, y },
-        named_position: TreeV1Position { label },
-    })
+    (text(), node(), any::<(i32, i32)>(), text(), text()).prop_map(
+        |(id, root, (x, y), label, postcode)| TreeV1 {
+            id,
+            root,
+            position: Position { x, y },
+            named_position: TreeV1Position { label },
+            home: recipient::Address { postcode },
+        },
+    )
 }
 
 /// Generated values as JSON, each with its partition key.
