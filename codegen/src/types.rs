@@ -279,32 +279,89 @@ impl Found {
     }
 }
 
+/// Names the generated Python models module imports; a catalogue type of such a name is renamed
+/// `<Name>Type`, and a field of such a name gets another attribute (see the Python emitter).
+pub const PYTHON_NAMES: &[&str] = &[
+    "Annotated",
+    "Any",
+    "BaseModel",
+    "ConfigDict",
+    "EmailStr",
+    "Enum",
+    "Field",
+    "Literal",
+    "RootModel",
+    "UUID",
+    "datetime",
+    "model_validator",
+    "timezone",
+    "uuid4",
+];
+
+/// TypeScript's global types that a catalogue type of the same name would shadow; such a type is
+/// renamed `<Name>Type`.
+pub const TYPESCRIPT_NAMES: &[&str] = &[
+    "Array",
+    "Boolean",
+    "Date",
+    "Error",
+    "Exclude",
+    "Extract",
+    "Function",
+    "Map",
+    "NonNullable",
+    "Number",
+    "Object",
+    "Omit",
+    "Partial",
+    "Pick",
+    "Promise",
+    "Readonly",
+    "Record",
+    "Required",
+    "ReturnType",
+    "Set",
+    "String",
+    "Symbol",
+];
+
 fn collect(schema: &Value, root_name: &str, found: &mut Found) {
     found.renames.clear();
     let defs = schema.get("$defs").and_then(Value::as_object);
     for (name, def) in defs.into_iter().flatten() {
-        match found.def_schemas.get(name) {
-            Some(earlier) if earlier != def => {
+        // A type named like one the generated modules import (`Field`, `Record`, …) is
+        // `<Name>Type`.
+        let base =
+            if PYTHON_NAMES.contains(&name.as_str()) || TYPESCRIPT_NAMES.contains(&name.as_str()) {
+                format!("{name}Type")
+            } else {
+                name.clone()
+            };
+        let given = match found.def_schemas.get(&base) {
+            Some(earlier) if earlier == def => base,
+            Some(_) => {
                 let other = found
                     .def_schemas
                     .iter()
                     .find(|(_, schema)| *schema == def)
                     .map(|(other, _)| other.clone());
-                let renamed = match other {
+                match other {
                     Some(other) => other,
                     None => {
-                        let renamed = found.unused_name(name);
-                        found.reserved.insert(renamed.clone());
+                        let renamed = found.unused_name(&base);
                         found.def_schemas.insert(renamed.clone(), def.clone());
                         renamed
                     }
-                };
-                found.renames.insert(name.clone(), renamed);
+                }
             }
-            Some(_) => {}
             None => {
-                found.def_schemas.insert(name.clone(), def.clone());
+                found.def_schemas.insert(base.clone(), def.clone());
+                base
             }
+        };
+        if given != *name {
+            found.reserved.insert(given.clone());
+            found.renames.insert(name.clone(), given);
         }
     }
     for (name, def) in defs.into_iter().flatten() {

@@ -276,6 +276,21 @@ pub struct TreeV1Position {
     pub label: String,
 }
 
+/// A type named like TypeScript's `Record`, with fields named like pydantic's private
+/// attributes (`_id`) and like a type the Python module imports (`datetime`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Record {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub datetime: Timestamp,
+}
+
+/// A type named like pydantic's `Field`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Field {
+    pub label: String,
+}
+
 /// A tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
 #[event(name = "zoo.tree", topic = "zoo.tree.v1", version = 1, key = id)]
@@ -285,6 +300,8 @@ pub struct TreeV1 {
     pub position: Position,
     pub named_position: TreeV1Position,
     pub home: recipient::Address,
+    pub record: Record,
+    pub field: Field,
 }
 
 tidings::catalogue! {
@@ -554,15 +571,30 @@ fn node() -> impl Strategy<Value = Node> {
 }
 
 fn tree() -> impl Strategy<Value = TreeV1> {
-    (text(), node(), any::<(i32, i32)>(), text(), text()).prop_map(
-        |(id, root, (x, y), label, postcode)| TreeV1 {
-            id,
-            root,
-            position: Position { x, y },
-            named_position: TreeV1Position { label },
-            home: recipient::Address { postcode },
-        },
+    (
+        text(),
+        node(),
+        any::<(i32, i32)>(),
+        text(),
+        text(),
+        (text(), timestamp()),
     )
+        .prop_map(
+            |(id, root, (x, y), label, postcode, (record_id, at))| TreeV1 {
+                id,
+                root,
+                position: Position { x, y },
+                named_position: TreeV1Position { label },
+                home: recipient::Address { postcode },
+                record: Record {
+                    id: record_id,
+                    datetime: at,
+                },
+                field: Field {
+                    label: format!("field {y}"),
+                },
+            },
+        )
 }
 
 /// Generated values as JSON, each with its partition key.

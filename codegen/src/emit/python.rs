@@ -290,15 +290,26 @@ fn default_argument(field: &Field, types: &TypeModel) -> Option<String> {
     }
 }
 
-/// The Python attribute of a field: its wire name, or when that is a keyword or not an
-/// identifier, a lower-case identifier with a trailing `_` (the wire name becomes its alias).
+/// The Python attribute of a field: its wire name, or when that is a keyword, not an
+/// identifier, private to pydantic (a leading `_`) or the name of a type the module imports
+/// (`datetime`, `Field`, …, which the annotations would then read as the field), a lower-case
+/// identifier with a trailing `_` (the wire name becomes its alias).
 fn attribute(wire_name: &str) -> String {
+    let shadows_an_import = crate::types::PYTHON_NAMES.contains(&wire_name);
     if KEYWORDS.contains(&wire_name)
+        || shadows_an_import
+        || wire_name.starts_with('_')
         || !wire_name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_')
     {
-        format!("{}_", member_name(wire_name).to_ascii_lowercase())
+        let name = member_name(wire_name).to_ascii_lowercase();
+        let name = name.trim_start_matches('_');
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("field_{name}_")
+        } else {
+            format!("{name}_")
+        }
     } else {
         wire_name.to_owned()
     }
