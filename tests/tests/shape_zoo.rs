@@ -80,6 +80,8 @@ pub struct ContainersV1 {
     pub due: chrono::NaiveDate,
     pub maybe_due: Option<chrono::NaiveDate>,
     pub by_hash: HashMap<String, u8>,
+    pub local: chrono::NaiveDateTime,
+    pub alarm: chrono::NaiveTime,
 }
 
 /// A card payment.
@@ -385,6 +387,7 @@ fn containers() -> impl Strategy<Value = ContainersV1> {
             date(),
             prop::option::of(date()),
             prop::collection::hash_map(text(), any::<u8>(), 0..3),
+            (date(), 0u32..86_400, 0u32..1_000_000_000),
         ),
     )
         .prop_map(
@@ -392,7 +395,7 @@ fn containers() -> impl Strategy<Value = ContainersV1> {
                 (id, at, text, maybe),
                 (skipped_when_none, defaulted, inner, inners, maybe_inner),
                 (by_name, levels, renamed, digest),
-                (due, maybe_due, by_hash),
+                (due, maybe_due, by_hash, (day, seconds, nanos)),
             )| ContainersV1 {
                 id: Uuid::from_u128(id),
                 at,
@@ -410,6 +413,8 @@ fn containers() -> impl Strategy<Value = ContainersV1> {
                 due,
                 maybe_due,
                 by_hash,
+                local: day.and_time(time_of(seconds, nanos)),
+                alarm: time_of(seconds, nanos),
             },
         )
 }
@@ -519,6 +524,10 @@ fn date() -> impl Strategy<Value = chrono::NaiveDate> {
     (-719_162i64..=2_932_896).prop_map(|days| {
         chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(days)
     })
+}
+
+fn time_of(seconds: u32, nanos: u32) -> chrono::NaiveTime {
+    chrono::NaiveTime::from_num_seconds_from_midnight_opt(seconds, nanos).unwrap()
 }
 
 fn flat_target() -> impl Strategy<Value = FlatTarget> {

@@ -262,7 +262,13 @@ fn default_argument(field: &Field, types: &TypeModel) -> Option<String> {
         _ => None,
     };
     match (&field.default, field.required) {
-        (_, true) => None,
+        // A variant's tag (one literal value): the class knows it, so it need not be passed.
+        (_, true) => match &field.ty {
+            Ty::Literals(values) if values.len() == 1 => {
+                Some(format!("default={}", literal(&values[0])))
+            }
+            _ => None,
+        },
         (Some(Value::String(value)), false)
             if named(&field.ty).is_some_and(|n| types.enums.iter().any(|e| e.name == n)) =>
         {

@@ -94,6 +94,29 @@ pub fn settings() -> SchemaSettings {
         .with_transform(RecursiveTransform(close_objects))
         .with_transform(RecursiveTransform(close_composed_objects))
         .with_transform(RecursiveTransform(bound_integers))
+        .with_transform(RecursiveTransform(standard_formats))
+}
+
+/// schemars names chrono's `NaiveDateTime` and `NaiveTime` with formats JSON Schema does not
+/// define (`partial-date-time`, `partial-time`), which validators ignore or, in strict mode (ajv),
+/// refuse. They become the pattern of the text chrono writes, which every validator enforces.
+fn standard_formats(schema: &mut Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let (pattern, example) = match object.get("format").and_then(Value::as_str) {
+        Some("partial-date-time") => (
+            r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?$",
+            "2025-01-15T10:30:00",
+        ),
+        Some("partial-time") => (r"^[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?$", "10:30:00"),
+        _ => return,
+    };
+    object.remove("format");
+    object.insert("pattern".into(), Value::String(pattern.to_owned()));
+    object
+        .entry("examples")
+        .or_insert_with(|| Value::Array(vec![Value::String(example.to_owned())]));
 }
 
 const COMPOSITION: [&str; 3] = ["allOf", "oneOf", "anyOf"];
