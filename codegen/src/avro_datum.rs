@@ -159,7 +159,16 @@ impl Converter<'_> {
             ),
             (Avro::Union(union), value) => {
                 let mut last = None;
-                for (index, branch) in union.variants().iter().enumerate() {
+                // First the branch of the value's own JSON type; a `string` branch takes a value
+                // of another type as its JSON text (an untyped field) only when none does.
+                let branches = union.variants().iter().enumerate();
+                let text_last = branches.clone().filter(|(_, branch)| {
+                    value.is_string() || !matches!(self.schema.resolve(branch), Avro::String)
+                });
+                let text = branches.filter(|(_, branch)| {
+                    !value.is_string() && matches!(self.schema.resolve(branch), Avro::String)
+                });
+                for (index, branch) in text_last.chain(text) {
                     // A record branch holds only its own keys: the variants of a tagged enum are
                     // told apart by them (and by their tags' one-symbol enums).
                     if let (Avro::Record(record), Value::Object(object)) =

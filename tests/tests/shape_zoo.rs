@@ -107,6 +107,18 @@ pub enum Payment {
     Transfer(BankTransfer),
 }
 
+/// An untagged enum of unnamed types: an Avro union of `string`, `long`, `double`, `boolean` and
+/// an array.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Scalar {
+    Text(String),
+    Count(i64),
+    Ratio(f64),
+    Flag(bool),
+    List(Vec<String>),
+}
+
 /// Enums: a string enum, a union of structs, optional; an untyped field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
 #[event(name = "zoo.enums", topic = "zoo.enums.v1", version = 1, key = id)]
@@ -119,6 +131,8 @@ pub struct EnumsV1 {
     pub payments: Vec<Payment>,
     #[schemars(extend("x-tidings-untyped" = "free-form context, any JSON object"))]
     pub context: Untyped,
+    pub scalar: Scalar,
+    pub scalars: Vec<Option<Scalar>>,
 }
 
 /// serde's default (external) tagging: unit variants are strings, the others objects of one key.
@@ -432,6 +446,16 @@ fn payment() -> impl Strategy<Value = Payment> {
     ]
 }
 
+fn scalar() -> impl Strategy<Value = Scalar> {
+    prop_oneof![
+        text().prop_map(Scalar::Text),
+        any::<i64>().prop_map(Scalar::Count),
+        finite_f64().prop_map(Scalar::Ratio),
+        any::<bool>().prop_map(Scalar::Flag),
+        prop::collection::vec(text(), 0..3).prop_map(Scalar::List),
+    ]
+}
+
 fn enums() -> impl Strategy<Value = EnumsV1> {
     (
         text(),
@@ -441,9 +465,21 @@ fn enums() -> impl Strategy<Value = EnumsV1> {
         prop::option::of(payment()),
         prop::collection::vec(payment(), 0..3),
         prop::collection::btree_map(text(), any::<i32>(), 0..3),
+        scalar(),
+        prop::collection::vec(prop::option::of(scalar()), 0..3),
     )
         .prop_map(
-            |(id, level, maybe_level, payment, maybe_payment, payments, context)| EnumsV1 {
+            |(
+                id,
+                level,
+                maybe_level,
+                payment,
+                maybe_payment,
+                payments,
+                context,
+                scalar,
+                scalars,
+            )| EnumsV1 {
                 id,
                 level,
                 maybe_level,
@@ -456,6 +492,8 @@ fn enums() -> impl Strategy<Value = EnumsV1> {
                         .map(|(k, v)| (k, Value::from(v)))
                         .collect::<serde_json::Map<String, Value>>(),
                 ),
+                scalar,
+                scalars,
             },
         )
 }
@@ -797,7 +835,16 @@ mod refused {
         pub shape: Shape,
     }
 
+    /// Two alternatives of one Avro type (`string`): a reader could not tell them apart.
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(untagged)]
+    pub enum TwoTexts {
+        Name(String),
+        Id(Uuid),
+    }
+
     holder!(IntKeysV1, "zoo.int_keys", "zoo.int_keys.v1", IntKeys);
+    holder!(TwoTextsV1, "zoo.two_texts", "zoo.two_texts.v1", TwoTexts);
     holder!(
         FlatInternalV1,
         "zoo.flat_internal",
@@ -820,6 +867,7 @@ mod refused {
             refusal::<IntKeysV1>(),
             refusal::<TupleV1>(),
             refusal::<FlatInternalV1>(),
+            refusal::<TwoTextsV1>(),
         ];
         for message in &refusals {
             assert!(message.starts_with("/value"), "{message}");
@@ -839,6 +887,7 @@ mod refused {
             "{}",
             refusals[3]
         );
+        assert!(refusals[4].contains("a second `string`"), "{}", refusals[4]);
         eprintln!(
             "shape zoo: {} shapes refused: {refusals:#?}",
             refusals.len()

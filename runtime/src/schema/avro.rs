@@ -463,9 +463,13 @@ impl Converter<'_> {
                 })
             }
             several => {
+                // Named types (structs, enums), and at most one of each unnamed Avro type
+                // (`string`, `long`, `array`, …; Avro specification, "Unions"): an untagged
+                // enum of `String`, `i64`, `Vec<_>`, … variants.
                 let mut alternatives = Vec::with_capacity(several.len());
+                let mut unnamed_kinds = BTreeSet::new();
                 for (index, branch) in several.iter().enumerate() {
-                    if branch.get("$ref").is_none() {
+                    if branch.get("$ref").is_none() && branch.get("properties").is_some() {
                         return Err(SchemaError::Unsupported {
                             path: display(path),
                             construct: format!(
@@ -474,7 +478,28 @@ impl Converter<'_> {
                             hint: "make each alternative its own Rust type (struct or enum)",
                         });
                     }
-                    alternatives.push(self.convert(branch, path, name)?);
+                    let avro = self.convert(branch, path, name)?;
+                    let kind = match &avro {
+                        Value::String(kind) if !kind.contains('.') => Some(kind.clone()),
+                        Value::Object(object) => match object.get("type").and_then(Value::as_str) {
+                            Some("record" | "enum" | "fixed") => None,
+                            Some(kind) => Some(kind.to_owned()),
+                            None => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(kind) = kind
+                        && !unnamed_kinds.insert(kind.clone())
+                    {
+                        return Err(SchemaError::Unsupported {
+                            path: display(path),
+                            construct: format!(
+                                "alternative {index} of a union is a second `{kind}`"
+                            ),
+                            hint: "an Avro union holds one alternative of each unnamed type; wrap one of them in a struct",
+                        });
+                    }
+                    alternatives.push(avro);
                 }
                 Ok(Converted {
                     avro: Value::Array(alternatives),
