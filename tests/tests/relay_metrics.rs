@@ -130,15 +130,31 @@ async fn enqueue_and_relay_record_their_metrics() {
         assert!(!find(gauge).is_empty(), "{gauge} was not recorded");
     }
 
-    // A database that cancels every statement after 1 ms: the relay keeps going, each real
-    // error reaches the log and `outbox_relay_errors_total`, and shutdown completes.
+    // A database that refuses every write (read-only transactions), with a row waiting: the
+    // relay's claim fails each time, whatever the machine's speed; the relay keeps going, each
+    // real error reaches the log and `outbox_relay_errors_total`, and shutdown completes.
+    let outbox = Outbox::builder().build().unwrap();
+    let mut tx = db.pool.begin().await.unwrap();
+    outbox
+        .enqueue(
+            &mut tx,
+            &EventEnvelope::new(
+                "svc",
+                Measured {
+                    key: "waiting".into(),
+                    padding: String::new(),
+                },
+            ),
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     let options: PgConnectOptions = db.url.parse().unwrap();
     let refusing = PgPoolOptions::new()
         .max_connections(4)
-        .connect_with(options.options([("statement_timeout", "1")]))
+        .connect_with(options.options([("default_transaction_read_only", "on")]))
         .await
         .unwrap();
-    let outbox = Outbox::builder().build().unwrap();
     let handle = Relay::builder(outbox, refusing, kafka.bootstrap_servers())
         .preset(Environment::Testing)
         .build()
@@ -160,9 +176,7 @@ async fn enqueue_and_relay_record_their_metrics() {
                 _ => 0,
             })
             .sum::<u64>();
-        let logged = log
-            .text()
-            .contains("canceling statement due to statement timeout");
+        let logged = log.text().contains("read-only transaction");
         if (errors >= 1 && logged) || started.elapsed() > Duration::from_secs(30) {
             break;
         }
@@ -175,11 +189,11 @@ async fn enqueue_and_relay_record_their_metrics() {
     let text = log.text();
     assert!(errors >= 1, "no relay error counted; log:\n{text}");
     assert!(
-        text.contains("canceling statement due to statement timeout"),
+        text.contains("read-only transaction"),
         "the database's own error is in the log:\n{text}"
     );
     println!(
-        "statement_timeout = 1 ms: {errors} relay errors counted in {:.1} s",
+        "read-only database: {errors} relay errors counted in {:.1} s",
         waited.as_secs_f64()
     );
 }
