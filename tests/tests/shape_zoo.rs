@@ -10,6 +10,8 @@
 //!   and dumps it back to the same JSON, fastavro reads apache-avro's datum to the same value,
 //!   `tsc --strict` compiles the TypeScript package with every value as a literal of its payload
 //!   type, the AsyncAPI parser reads the document.
+//! - `TIDINGS_ZOO_OUT=DIR` writes that output with the values to `DIR` and leaves the checking to
+//!   the caller: `cargo xtask cross-check` checks it with the catalogue's checkers.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -734,23 +736,28 @@ fn every_shape_round_trips_in_rust_and_in_the_other_languages() {
         values.len()
     );
 
-    if std::env::var("TIDINGS_ZOO_CROSS_CHECK").as_deref() == Ok("0") {
-        return;
-    }
-    let has = |tool: &str| {
-        std::process::Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if !(has("python3") && has("npm")) {
-        eprintln!("shape zoo: python3 or npm missing; the other languages' checks are skipped");
-        return;
+    // Written for a caller that checks it (`cargo xtask cross-check`), or checked here.
+    let requested = std::env::var_os("TIDINGS_ZOO_OUT").map(std::path::PathBuf::from);
+    if requested.is_none() {
+        if std::env::var("TIDINGS_ZOO_CROSS_CHECK").as_deref() == Ok("0") {
+            return;
+        }
+        let has = |tool: &str| {
+            std::process::Command::new(tool)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        if !(has("python3") && has("npm")) {
+            eprintln!("shape zoo: python3 or npm missing; the other languages' checks are skipped");
+            return;
+        }
     }
     let model = CatalogModel::of::<ZooEventPayload>("Zoo").expect("the zoo builds");
     let files = tidings_codegen::generate(&model, &History::default()).expect("templates render");
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/shape-zoo");
-    let out = root.join("generated");
+    let out = requested.clone().unwrap_or_else(|| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/shape-zoo/generated")
+    });
     let _ = std::fs::remove_dir_all(&out);
     for file in &files {
         let path = out.join(&file.path);
@@ -775,6 +782,13 @@ fn every_shape_round_trips_in_rust_and_in_the_other_languages() {
             .unwrap();
             written += 1;
         }
+    }
+    if requested.is_some() {
+        eprintln!(
+            "shape zoo: {written} generated values written with the zoo's output to {}",
+            out.display()
+        );
+        return;
     }
     let work =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tidings-cross-check");

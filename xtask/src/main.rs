@@ -20,8 +20,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// gen, check-schemas, compat and cross-check for HuleEdu's catalogue, as any project runs
-    /// them (tidings.toml at the workspace root); cross-check also checks the compatibility
-    /// engine's witnesses and verdicts with python-jsonschema, fastavro and hypothesis-jsonschema.
+    /// them (tidings.toml at the workspace root); cross-check also checks the shape zoo's output
+    /// with its generated values, and the compatibility engine's witnesses and verdicts with
+    /// python-jsonschema, fastavro and hypothesis-jsonschema.
     #[command(flatten)]
     Project(ProjectCommand),
     /// Run one HuleEdu flow through outbox, relay, Kafka and the idempotent consumer.
@@ -65,8 +66,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        // The catalogue's output as any project checks it, then the compatibility engine's
-        // witnesses and verdicts with Python's validators.
+        // The catalogue's output as any project checks it, then the shape zoo's, then the
+        // compatibility engine's witnesses and verdicts with Python's validators.
         Command::Project(ProjectCommand::CrossCheck(args)) => {
             tidings_cli::cross_check_report(cross_check::run(&workspace_root(), args))
         }
