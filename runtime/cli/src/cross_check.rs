@@ -254,9 +254,8 @@ impl Checkers {
             .collect();
         let stamp = venv.join("tidings-checkers.txt");
         let installed = std::fs::read_to_string(&stamp).unwrap_or_default();
-        let installed: Vec<&str> = installed.lines().collect();
-        if !wanted.iter().all(|package| installed.contains(package)) {
-            let wanted_text = wanted.join("\n");
+        if !venv_holds(&installed, &venv, &wanted) {
+            let wanted_text = venv_stamp(&venv, &wanted);
             let _ = std::fs::remove_dir_all(&venv);
             run_command(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
             run_command(
@@ -422,4 +421,42 @@ pub fn run(generated: &[PathBuf], work: &Path) -> Result<Checkers, CrossCheckErr
         checkers.check(dir, &format!("catalogue-{index}"))?;
     }
     Ok(checkers)
+}
+
+/// What a virtual environment made by [`Checkers::install`] records: where it was made (its
+/// scripts name their interpreter by absolute path, so a moved or copied one installs into the
+/// original) and the packages asked for.
+fn venv_stamp(venv: &Path, packages: &[&str]) -> String {
+    let mut lines = vec![format!("# {}", venv.display())];
+    lines.extend(packages.iter().map(|p| (*p).to_owned()));
+    lines.join("\n")
+}
+
+/// Whether the environment a stamp describes is at `venv` and holds every package in `wanted`.
+fn venv_holds(stamp: &str, venv: &Path, wanted: &[&str]) -> bool {
+    let mut lines = stamp.lines();
+    lines.next() == Some(format!("# {}", venv.display()).as_str()) && {
+        let installed: Vec<&str> = lines.collect();
+        wanted.iter().all(|package| installed.contains(package))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkers_environment_is_reused_only_where_it_was_made_and_with_every_package() {
+        let here = Path::new("/work/a/venv");
+        let stamp = venv_stamp(here, &["jsonschema", "pydantic"]);
+        assert!(venv_holds(&stamp, here, &["pydantic"]));
+        assert!(!venv_holds(&stamp, here, &["pydantic", "fastavro"]));
+        assert!(!venv_holds(
+            &stamp,
+            Path::new("/work/b/venv"),
+            &["pydantic"]
+        ));
+        // A stamp written before the location was recorded.
+        assert!(!venv_holds("jsonschema\npydantic", here, &["pydantic"]));
+    }
 }
