@@ -427,15 +427,21 @@ pub fn run(generated: &[PathBuf], work: &Path) -> Result<Checkers, CrossCheckErr
 /// scripts name their interpreter by absolute path, so a moved or copied one installs into the
 /// original) and the packages asked for.
 fn venv_stamp(venv: &Path, packages: &[&str]) -> String {
-    let mut lines = vec![format!("# {}", venv.display())];
-    lines.extend(packages.iter().map(|p| (*p).to_owned()));
-    lines.join("\n")
+    std::iter::once(venv_location(venv))
+        .chain(packages.iter().map(|p| (*p).to_owned()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The stamp's first line: where the environment was made.
+fn venv_location(venv: &Path) -> String {
+    format!("# {}", venv.display())
 }
 
 /// Whether the environment a stamp describes is at `venv` and holds every package in `wanted`.
 fn venv_holds(stamp: &str, venv: &Path, wanted: &[&str]) -> bool {
     let mut lines = stamp.lines();
-    lines.next() == Some(format!("# {}", venv.display()).as_str()) && {
+    lines.next() == Some(venv_location(venv).as_str()) && {
         let installed: Vec<&str> = lines.collect();
         wanted.iter().all(|package| installed.contains(package))
     }
