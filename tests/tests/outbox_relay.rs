@@ -532,6 +532,13 @@ async fn four_relays_keep_every_keys_order_and_lose_nothing() {
             serde_json::from_slice(record.payload().unwrap()).unwrap();
         if first_seen.insert(envelope.event_id, ()).is_some() {
             duplicates += 1;
+            println!(
+                "received again: {} seq {} at partition {} offset {}",
+                envelope.data.key,
+                envelope.data.seq,
+                record.partition(),
+                record.offset()
+            );
             continue;
         }
         sequences
@@ -545,6 +552,12 @@ async fn four_relays_keep_every_keys_order_and_lose_nothing() {
         first_seen.len(),
         stats.iter().map(|s| s.published).collect::<Vec<_>>()
     );
+    for (key, seqs) in &sequences {
+        let missing: Vec<u32> = (0..PER_KEY).filter(|seq| !seqs.contains(seq)).collect();
+        if !missing.is_empty() {
+            println!("never received: {key} seq {missing:?}");
+        }
+    }
     assert_eq!(first_seen.len(), total, "nothing lost");
     assert_eq!(sequences.len(), KEYS);
     for (key, seqs) in &sequences {
