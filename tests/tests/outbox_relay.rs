@@ -493,36 +493,82 @@ async fn enqueue_sequences(db: &TestDatabase, outbox: &Outbox, keys: usize, per_
     }
 }
 
+/// Polls until no row of `topic` waits in the outbox, or `timeout` passed; returns how many still wait.
+async fn wait_until_published(db: &TestDatabase, topic: &str, timeout: Duration) -> i64 {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let (waiting,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM tidings_outbox WHERE topic = $1 AND state <> 'published'",
+        )
+        .bind(topic)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        if waiting == 0 || Instant::now() >= deadline {
+            return waiting;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_relays_keep_every_keys_order_and_lose_nothing() {
     const KEYS: usize = 100;
     const PER_KEY: u32 = 100;
     let (db, kafka, outbox) = setup(&[Tick::TOPIC]).await;
     let relays: Vec<RelayHandle> = (0..4).map(|_| relay(&db, &kafka, &outbox)).collect();
-    let consumer = kafka.consumer(&[Tick::TOPIC]);
+    let live = kafka.consumer(&[Tick::TOPIC]);
 
     let producing = {
         let (db, outbox) = (db.clone(), outbox.clone());
         tokio::spawn(async move { enqueue_sequences(&db, &outbox, KEYS, PER_KEY).await })
     };
     let total = KEYS * PER_KEY as usize;
-    // Delivery is at least once: a record the broker took twice must not end the wait for the
-    // last event.
+    // Delivery is at least once: a record the broker took twice must not end a wait one event
+    // short.
     let event_id = |r: &rdkafka::message::OwnedMessage| {
         serde_json::from_slice::<EventEnvelope<Tick>>(r.payload().unwrap())
             .unwrap()
             .event_id
     };
-    let received = tokio::task::spawn_blocking(move || {
-        consume_distinct(&consumer, total, Duration::from_secs(120), event_id)
-    })
-    .await
-    .unwrap();
+    // A consumer reading while four producers write: what a service sees live. It reads until it
+    // has every event, or until a few seconds after the last row was published.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let live = {
+        let stop = stop.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut seen = std::collections::HashSet::new();
+            let mut count = 0;
+            while seen.len() < total && !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some(Ok(record)) = live.poll(Duration::from_millis(50)) {
+                    seen.insert(event_id(&record.detach()));
+                    count += 1;
+                }
+            }
+            (count, seen.len())
+        })
+    };
     producing.await.unwrap();
+    let waiting = wait_until_published(&db, Tick::TOPIC, Duration::from_secs(120)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut stats = Vec::new();
     for relay in relays {
         stats.push(relay.shutdown().await.unwrap());
     }
+    assert_eq!(waiting, 0, "every row is published: {stats:?}");
+    let (live_count, live_distinct) = live.await.unwrap();
+
+    // The decisive read: the whole log, from its first offset, once every relay has stopped.
+    // (tansu's memory storage advances a partition's high watermark before the batch is stored,
+    // so a consumer fetching at that moment can step over a batch a concurrent producer is still
+    // writing; the record is in the log, and a later read finds it.)
+    let log = kafka.consumer(&[Tick::TOPIC]);
+    let received = tokio::task::spawn_blocking(move || {
+        consume_distinct(&log, total, Duration::from_secs(60), event_id)
+    })
+    .await
+    .unwrap();
 
     let mut first_seen: HashMap<uuid::Uuid, ()> = HashMap::new();
     let mut sequences: BTreeMap<String, Vec<u32>> = BTreeMap::new();
@@ -533,7 +579,7 @@ async fn four_relays_keep_every_keys_order_and_lose_nothing() {
         if first_seen.insert(envelope.event_id, ()).is_some() {
             duplicates += 1;
             println!(
-                "received again: {} seq {} at partition {} offset {}",
+                "in the log again: {} seq {} at partition {} offset {}",
                 envelope.data.key,
                 envelope.data.seq,
                 record.partition(),
@@ -547,15 +593,18 @@ async fn four_relays_keep_every_keys_order_and_lose_nothing() {
             .push(envelope.data.seq);
     }
     println!(
-        "4 relays: {} records received, {} distinct, {duplicates} duplicates; published per relay: {:?}",
+        "4 relays on {}: log holds {} records, {} distinct, {duplicates} repeated; live consumer saw {} ({} distinct); published per relay: {:?}",
+        kafka.broker().name(),
         received.len(),
         first_seen.len(),
+        live_count,
+        live_distinct,
         stats.iter().map(|s| s.published).collect::<Vec<_>>()
     );
     for (key, seqs) in &sequences {
         let missing: Vec<u32> = (0..PER_KEY).filter(|seq| !seqs.contains(seq)).collect();
         if !missing.is_empty() {
-            println!("never received: {key} seq {missing:?}");
+            println!("not in the log: {key} seq {missing:?}");
         }
     }
     assert_eq!(first_seen.len(), total, "nothing lost");
@@ -567,6 +616,12 @@ async fn four_relays_keep_every_keys_order_and_lose_nothing() {
         stats.iter().filter(|s| s.published > 0).count() >= 2,
         "work is shared: {stats:?}"
     );
+    if kafka.broker() == tidings_tests::kafka::Broker::Mock {
+        assert_eq!(
+            live_distinct, total,
+            "the mock cluster's live consumer sees every event"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,7 +11,7 @@ use rdkafka::Message;
 use serde::{Deserialize, Serialize};
 use tidings::outbox::Outbox;
 use tidings::{Event, EventEnvelope};
-use tidings_tests::kafka::consume;
+use tidings_tests::kafka::consume_distinct;
 use tidings_tests::{TestKafka, TestPostgres};
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
@@ -166,31 +166,6 @@ async fn the_relay_service_migrates_shares_a_table_serves_its_endpoints_and_stop
         assert_eq!(get(port, "/healthz").map(|(s, _)| s), Some(200));
     }
 
-    let consumer = kafka.consumer(&[OrderPlaced::TOPIC]);
-    let received = tokio::task::spawn_blocking(move || {
-        consume(&consumer, EVENTS as usize, Duration::from_secs(60))
-    })
-    .await
-    .unwrap();
-    let mut by_key: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    let mut ids = HashSet::new();
-    for record in &received {
-        let envelope: EventEnvelope<OrderPlaced> =
-            serde_json::from_slice(record.payload().unwrap()).unwrap();
-        assert_eq!(record.key().unwrap(), envelope.data.order_id.as_bytes());
-        ids.insert(envelope.event_id);
-        by_key
-            .entry(envelope.data.order_id)
-            .or_default()
-            .push(envelope.data.seq);
-    }
-    assert_eq!(ids.len(), EVENTS as usize, "every event once");
-    for (key, seqs) in &by_key {
-        let mut sorted = seqs.clone();
-        sorted.sort();
-        assert_eq!(seqs, &sorted, "{key} in enqueue order");
-    }
-
     // Both replicas report; together they published every row.
     let published = |port: u16| -> u64 {
         let (status, body) = get(port, "/metrics").unwrap();
@@ -200,14 +175,53 @@ async fn the_relay_service_migrates_shares_a_table_serves_its_endpoints_and_stop
             .filter_map(|line| line.split_whitespace().last()?.parse::<f64>().ok())
             .sum::<f64>() as u64
     };
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while published(ports[0]) + published(ports[1]) < u64::from(EVENTS) {
         assert!(
             Instant::now() < deadline,
             "the metrics never counted every row"
         );
-        std::thread::sleep(Duration::from_millis(200));
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // The log, read from its first offset once both replicas counted every row published: a
+    // record the broker took twice (delivery is at least once) is counted once.
+    let consumer = kafka.consumer(&[OrderPlaced::TOPIC]);
+    let event_id = |record: &rdkafka::message::OwnedMessage| {
+        serde_json::from_slice::<EventEnvelope<OrderPlaced>>(record.payload().unwrap())
+            .unwrap()
+            .event_id
+    };
+    let received = tokio::task::spawn_blocking(move || {
+        consume_distinct(
+            &consumer,
+            EVENTS as usize,
+            Duration::from_secs(60),
+            event_id,
+        )
+    })
+    .await
+    .unwrap();
+    let mut by_key: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut ids = HashSet::new();
+    for record in &received {
+        let envelope: EventEnvelope<OrderPlaced> =
+            serde_json::from_slice(record.payload().unwrap()).unwrap();
+        assert_eq!(record.key().unwrap(), envelope.data.order_id.as_bytes());
+        if !ids.insert(envelope.event_id) {
+            continue;
+        }
+        by_key
+            .entry(envelope.data.order_id)
+            .or_default()
+            .push(envelope.data.seq);
+    }
+    assert_eq!(ids.len(), EVENTS as usize, "every event");
+    for (key, seqs) in &by_key {
+        let mut sorted = seqs.clone();
+        sorted.sort();
+        assert_eq!(seqs, &sorted, "{key} in enqueue order");
+    }
+
     let shares = (published(ports[0]), published(ports[1]));
     println!("two relay processes published {EVENTS} rows, shares {shares:?}");
 
