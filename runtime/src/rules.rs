@@ -23,6 +23,16 @@
 //! | [`at_most_one_of`] | no two of the fields are given |
 //! | [`required_with`] | when the first field is given, each of the others is given |
 //!
+//! One more kind is not a constraint but a **derived default**, what a pydantic
+//! `model_validator(mode="before")` does: [`filled_from`] fills a field that is absent or `null`
+//! from other string fields, joined by a space and trimmed (HuleEdu's `PersonNameV1` fills
+//! `legal_full_name` from `first_name` and `last_name`). Every value keeps it, so its JSON Schema
+//! entry constrains nothing and carries only the marker and a description; the Python package fills
+//! the field when a model is built or parsed, and the consumer ([`crate::consumer`]) fills it before
+//! a payload is decoded into its Rust type, so a handler in either language never sees it empty.
+//! [`fill_defaults`] does the same for a payload decoded by other means. Producers write what
+//! they were given.
+//!
 //! Each rule becomes one entry of the object's `allOf` in the JSON Schema, marked with
 //! [`RULE_KEYWORD`] and written with `required`, `not`, `enum`, `oneOf` and `anyOf` only, so any
 //! 2020-12 validator (python-jsonschema, ajv) enforces it. [`crate::validate`] (and so
@@ -49,17 +59,21 @@ pub enum RuleKind {
     AtMostOneOf,
     /// When the first field is given, each of the others is given.
     RequiredWith,
+    /// Not a constraint: when the first field is absent or `null`, it is filled with the other
+    /// fields' strings joined by a space and trimmed.
+    FilledFrom,
 }
 
 impl RuleKind {
     /// The rule's name in schemas and errors: `exactly_one_of`, `at_least_one_of`,
-    /// `at_most_one_of`, `required_with`.
+    /// `at_most_one_of`, `required_with`, `filled_from`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ExactlyOneOf => "exactly_one_of",
             Self::AtLeastOneOf => "at_least_one_of",
             Self::AtMostOneOf => "at_most_one_of",
             Self::RequiredWith => "required_with",
+            Self::FilledFrom => "filled_from",
         }
     }
 
@@ -70,6 +84,7 @@ impl RuleKind {
             Self::AtLeastOneOf,
             Self::AtMostOneOf,
             Self::RequiredWith,
+            Self::FilledFrom,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)
@@ -106,6 +121,15 @@ pub fn required_with(field: &str, required: &[&str]) -> Rule {
     let mut fields = vec![field];
     fields.extend_from_slice(required);
     Rule::new(RuleKind::RequiredWith, &fields)
+}
+
+/// When `field` is absent or `null`, it is filled with the strings of `sources`, joined by a space
+/// and trimmed (sources that are absent, `null` or not strings are left out; with none left, the
+/// field stays as it is). A derived default, not a constraint: see the [module docs](self).
+pub fn filled_from(field: &str, sources: &[&str]) -> Rule {
+    let mut fields = vec![field];
+    fields.extend_from_slice(sources);
+    Rule::new(RuleKind::FilledFrom, &fields)
 }
 
 fn quoted(fields: &[String]) -> String {
@@ -153,7 +177,47 @@ impl Rule {
                 }
                 None => String::new(),
             },
+            RuleKind::FilledFrom => match self.fields.split_first() {
+                Some((first, rest)) => format!(
+                    "when `{first}` is absent or null, it is filled with {} joined by a space, trimmed",
+                    quoted(rest)
+                ),
+                None => String::new(),
+            },
         }
+    }
+
+    /// Whether the rule is a constraint a value can break (every kind but
+    /// [`RuleKind::FilledFrom`]).
+    pub fn is_constraint(&self) -> bool {
+        self.kind != RuleKind::FilledFrom
+    }
+
+    /// Applies a derived default ([`RuleKind::FilledFrom`]) to `object`; returns whether it filled
+    /// the field. Other kinds leave `object` as it is.
+    pub fn fill(&self, object: &mut Map<String, Value>) -> bool {
+        let (RuleKind::FilledFrom, Some((field, sources))) = (self.kind, self.fields.split_first())
+        else {
+            return false;
+        };
+        if object.get(field).is_some_and(|value| !value.is_null()) {
+            return false;
+        }
+        let parts: Vec<&str> = sources
+            .iter()
+            .filter_map(|source| object.get(source)?.as_str())
+            .collect();
+        if parts.is_empty() {
+            return false;
+        }
+        // Trimmed as Python's `str.strip()` trims, so both languages fill the same string: Unicode
+        // White_Space and the four information separators U+001C..U+001F.
+        let filled = parts
+            .join(" ")
+            .trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+            .to_owned();
+        object.insert(field.clone(), Value::String(filled));
+        true
     }
 
     /// The rule as a JSON Schema `allOf` entry (marked with [`RULE_KEYWORD`]).
@@ -184,6 +248,8 @@ impl Rule {
                 }),
                 None => json!({}),
             },
+            // A derived default constrains nothing: the entry only carries the marker.
+            RuleKind::FilledFrom => json!({}),
         };
         if let Value::Object(entry) = &mut entry {
             entry.insert(
@@ -220,6 +286,7 @@ impl Rule {
                 Some((first, rest)) => !is_given(first) || rest.iter().all(is_given),
                 None => true,
             },
+            RuleKind::FilledFrom => true,
         }
     }
 }
@@ -233,6 +300,194 @@ pub fn rules_of(schema: &Value) -> Vec<Rule> {
         .flatten()
         .filter_map(Rule::from_json_schema)
         .collect()
+}
+
+/// Fills every derived default ([`filled_from`]) of `schema` (a root schema, its `$ref`s pointing
+/// into it) in `value`, at whatever depth the rule's object sits: in properties, array items, map
+/// values and the branches of `allOf`/`anyOf`/`oneOf`. Returns how many fields it filled.
+pub fn fill_defaults(schema: &Value, value: &mut Value) -> usize {
+    fill_at(schema, schema, value, 0)
+}
+
+/// Fills the derived defaults of a payload of the event `descriptor` describes, as the consumer does
+/// before decoding it; returns how many fields it filled. The event's schema is read once per
+/// process and kept only when it has derived defaults, so for most events this costs a map lookup.
+pub fn fill_payload_defaults(descriptor: &crate::EventDescriptor, payload: &mut Value) -> usize {
+    type Fills =
+        std::sync::RwLock<std::collections::HashMap<String, Option<std::sync::Arc<Value>>>>;
+    static FILLS: std::sync::OnceLock<Fills> = std::sync::OnceLock::new();
+    let fills = FILLS.get_or_init(Fills::default);
+    let cached = fills
+        .read()
+        .ok()
+        .and_then(|map| map.get(descriptor.name).cloned());
+    let schema = match cached {
+        Some(schema) => schema,
+        None => {
+            let schema = (descriptor.json_schema)();
+            let schema = has_fills(&schema).then(|| std::sync::Arc::new(schema));
+            if let Ok(mut map) = fills.write() {
+                map.insert(descriptor.name.to_owned(), schema.clone());
+            }
+            schema
+        }
+    };
+    schema.map_or(0, |schema| fill_defaults(&schema, payload))
+}
+
+/// Whether `schema` holds a derived default anywhere (so [`fill_defaults`] can change a value).
+pub fn has_fills(schema: &Value) -> bool {
+    match schema {
+        Value::Object(members) => {
+            Rule::from_json_schema(schema).is_some_and(|rule| !rule.is_constraint())
+                || members.values().any(has_fills)
+        }
+        Value::Array(items) => items.iter().any(has_fills),
+        _ => false,
+    }
+}
+
+/// Deeper than any payload a consumer accepts; ends a `$ref` cycle that no value follows.
+const FILL_DEPTH: usize = 128;
+
+fn fill_at(root: &Value, node: &Value, value: &mut Value, depth: usize) -> usize {
+    if depth > FILL_DEPTH {
+        return 0;
+    }
+    let mut filled = 0;
+    // `$ref` applies beside the node's other keywords (2020-12 §8.2.3.1).
+    if let Some(target) = referenced(root, node) {
+        filled += fill_at(root, target, value, depth + 1);
+    }
+    for branch in branches(node, "allOf") {
+        filled += fill_at(root, branch, value, depth + 1);
+    }
+    // Of a union, only the branches the value can be: a variant's default is not another's.
+    for keyword in ["anyOf", "oneOf"] {
+        for branch in branches(node, keyword) {
+            if may_match(root, branch, value, depth + 1) {
+                filled += fill_at(root, branch, value, depth + 1);
+            }
+        }
+    }
+    match value {
+        Value::Object(object) => {
+            filled += rules_of(node)
+                .iter()
+                .filter(|rule| rule.fill(object))
+                .count();
+            let properties = node.get("properties").and_then(Value::as_object);
+            let additional = node
+                .get("additionalProperties")
+                .filter(|schema| schema.is_object());
+            for (name, member) in object.iter_mut() {
+                match properties.and_then(|p| p.get(name)) {
+                    Some(schema) => filled += fill_at(root, schema, member, depth + 1),
+                    None => {
+                        if let Some(schema) = additional {
+                            filled += fill_at(root, schema, member, depth + 1);
+                        }
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            let prefix = node.get("prefixItems").and_then(Value::as_array);
+            for (index, item) in items.iter_mut().enumerate() {
+                let schema = prefix
+                    .and_then(|p| p.get(index))
+                    .or_else(|| node.get("items").filter(|s| s.is_object()));
+                if let Some(schema) = schema {
+                    filled += fill_at(root, schema, item, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+    filled
+}
+
+/// The schema a node's `$ref` (a JSON pointer into `root`) names.
+fn referenced<'r>(root: &'r Value, node: &Value) -> Option<&'r Value> {
+    let reference = node.get("$ref")?.as_str()?;
+    root.pointer(reference.strip_prefix('#')?)
+}
+
+/// The entries of `keyword` that are parts of the shape (not rules).
+fn branches<'n>(node: &'n Value, keyword: &str) -> impl Iterator<Item = &'n Value> {
+    node.get(keyword)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|branch| !is_rule(branch))
+}
+
+/// Whether `value` can be an instance of `node`, judged by what tells a union's branches apart:
+/// the JSON type, the required members, and members fixed by `const` or a one-value `enum` (a
+/// tag). Only where this says no is a branch skipped.
+fn may_match(root: &Value, node: &Value, value: &Value, depth: usize) -> bool {
+    if depth > FILL_DEPTH {
+        return true;
+    }
+    if referenced(root, node).is_some_and(|target| !may_match(root, target, value, depth + 1)) {
+        return false;
+    }
+    if branches(node, "allOf").any(|branch| !may_match(root, branch, value, depth + 1)) {
+        return false;
+    }
+    let type_name = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let admits =
+        |allowed: &Value| allowed == type_name || (allowed == "number" && type_name == "integer");
+    match node.get("type") {
+        Some(Value::Array(types)) if !types.iter().any(admits) => return false,
+        Some(allowed @ Value::String(_)) if !admits(allowed) => return false,
+        _ => {}
+    }
+    if let Some(fixed) = node.get("const") {
+        return fixed == value;
+    }
+    if let Some([only]) = node
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        return only == value;
+    }
+    let Value::Object(object) = value else {
+        return true;
+    };
+    let required = node.get("required").and_then(Value::as_array);
+    if required
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .any(|name| !object.contains_key(name))
+    {
+        return false;
+    }
+    let properties = node.get("properties").and_then(Value::as_object);
+    properties.into_iter().flatten().all(|(name, schema)| {
+        object
+            .get(name)
+            .is_none_or(|member| !is_fixed(schema) || may_match(root, schema, member, depth + 1))
+    })
+}
+
+/// Whether a property schema fixes its value (`const` or a one-value `enum`), as a tag does.
+fn is_fixed(schema: &Value) -> bool {
+    schema.get("const").is_some()
+        || schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.len() == 1)
 }
 
 /// Whether an `allOf`/`anyOf`/`oneOf` entry is a cross-field rule, not a part of the shape.

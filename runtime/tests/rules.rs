@@ -168,3 +168,123 @@ fn a_rule_changes_neither_the_avro_record_nor_closes_out_the_fields() {
     let rules: Vec<Value> = schema["allOf"].as_array().cloned().unwrap_or_default();
     assert_eq!(rules.len(), 2, "{schema}");
 }
+
+/// A derived default (`filled_from`): HuleEdu's `PersonNameV1` fills `legal_full_name`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(transform = tidings::rules::filled_from("legal_full_name", &["first_name", "last_name"]))]
+struct PersonName {
+    first_name: String,
+    last_name: Option<String>,
+    #[serde(default)]
+    legal_full_name: Option<String>,
+}
+
+/// A variant of a union that holds a person, and one that does not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Party {
+    Person(PersonName),
+    Company { first_name: String, name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "people.enrolled", topic = "acme.people.enrolled.v1", version = 1, key = id)]
+struct EnrolledV1 {
+    id: String,
+    student: PersonName,
+    guardians: Vec<PersonName>,
+    by_role: std::collections::BTreeMap<String, PersonName>,
+    party: Party,
+}
+
+fn filled(mut value: Value) -> (Value, usize) {
+    let count = tidings::rules::fill_payload_defaults(&EnrolledV1::DESCRIPTOR, &mut value);
+    (value, count)
+}
+
+#[test]
+fn a_derived_default_fills_an_absent_or_null_field_at_every_depth_and_keeps_a_given_one() {
+    let person = |first: &str, last: Value, full: Option<Value>| {
+        let mut object = json!({ "first_name": first, "last_name": last });
+        if let Some(full) = full {
+            object["legal_full_name"] = full;
+        }
+        object
+    };
+    let payload = json!({
+        "id": "e1",
+        // absent
+        "student": person("Ada", json!("Lovelace"), None),
+        "guardians": [
+            // null; whitespace as Python's str.strip() removes it (a tab, U+001C, U+3000)
+            person("\tAnne\u{1c}", json!(" Byron\u{3000}"), Some(Value::Null)),
+            // given, even empty: kept
+            person("Noel", json!("Byron"), Some(json!("Lord Byron"))),
+            person("Noel", json!("Byron"), Some(json!(""))),
+        ],
+        "by_role": {
+            // a null source is left out
+            "tutor": person("Mary", Value::Null, None),
+        },
+        "party": { "kind": "person", "first_name": "Charles", "last_name": "Babbage" },
+    });
+    let (value, count) = filled(payload);
+    assert_eq!(count, 4, "{value:#}");
+    assert_eq!(value["student"]["legal_full_name"], "Ada Lovelace");
+    assert_eq!(
+        value["guardians"][0]["legal_full_name"],
+        "Anne\u{1c}  Byron"
+    );
+    assert_eq!(value["guardians"][1]["legal_full_name"], "Lord Byron");
+    assert_eq!(value["guardians"][2]["legal_full_name"], "");
+    assert_eq!(value["by_role"]["tutor"]["legal_full_name"], "Mary");
+    assert_eq!(value["party"]["legal_full_name"], "Charles Babbage");
+    // Filled, the payload is still valid (the jsonschema crate) and decodes.
+    let schema = (EnrolledV1::DESCRIPTOR.json_schema)();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    assert!(validator.is_valid(&value));
+    let decoded: EnrolledV1 = serde_json::from_value(value).unwrap();
+    assert_eq!(
+        decoded.student.legal_full_name.as_deref(),
+        Some("Ada Lovelace")
+    );
+
+    // The other variant of the union has no such rule: nothing is added to it.
+    let (company, count) = filled(json!({
+        "id": "e2",
+        "student": person("Ada", json!("Lovelace"), Some(json!("A. L."))),
+        "guardians": [],
+        "by_role": {},
+        "party": { "kind": "company", "first_name": "Analytical", "name": "Engines" },
+    }));
+    assert_eq!(count, 0);
+    assert!(company["party"].get("legal_full_name").is_none());
+}
+
+#[test]
+fn a_derived_default_constrains_nothing_and_is_no_violation() {
+    let event = EnrolledV1 {
+        id: "e1".into(),
+        student: PersonName {
+            first_name: "Ada".into(),
+            last_name: None,
+            legal_full_name: None,
+        },
+        guardians: Vec::new(),
+        by_role: Default::default(),
+        party: Party::Company {
+            first_name: "A".into(),
+            name: "B".into(),
+        },
+    };
+    assert!(event.validate().is_ok());
+    let schema = (EnrolledV1::DESCRIPTOR.json_schema)();
+    let rule = &schema["$defs"]["PersonName"]["allOf"][0];
+    assert_eq!(rule["x-tidings-rule"]["kind"], "filled_from");
+    assert_eq!(
+        rule["description"],
+        "when `legal_full_name` is absent or null, it is filled with `first_name` and `last_name` joined by a space, trimmed"
+    );
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    assert!(validator.is_valid(&serde_json::to_value(&event).unwrap()));
+}

@@ -541,7 +541,12 @@ impl<P: CataloguePayload> EventConsumer<P> {
             }
         };
         let envelope = raw
-            .try_map_data(|data| P::decode(member, data))
+            .try_map_data(|mut data| {
+                // Derived defaults (`tidings::rules::filled_from`) are filled as a pydantic
+                // consumer fills them, before the payload is read.
+                crate::rules::fill_payload_defaults(member.descriptor(), &mut data);
+                P::decode(member, data)
+            })
             .map_err(|err| Poison {
                 reason: PoisonReason::Undecodable,
                 error: format!("not a {} payload: {err}", member.as_str()),
