@@ -1,5 +1,5 @@
 //! Snapshots of every emitter's output for a small fixture catalogue: two events, a nested type,
-//! an enum, an optional field, a constraint, a cross-field rule, declared topic configuration and a
+//! an enum, an optional field, a constraint, a cross-field rule, a derived default, declared topic configuration and a
 //! UUID key.
 
 use schemars::JsonSchema;
@@ -19,11 +19,15 @@ pub enum Grade {
 /// Where a score came from: a model or a person, not both.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(transform = tidings::rules::exactly_one_of(&["model", "reviewer"]))]
+#[schemars(transform = tidings::rules::filled_from("label", &["model", "reviewer"]))]
 pub struct Origin {
     /// Model that produced the score.
     pub model: Option<String>,
     /// Person who scored it.
     pub reviewer: Option<String>,
+    /// How the origin is shown; the model or the reviewer when left out.
+    #[serde(default)]
+    pub label: Option<String>,
 }
 
 /// An essay was scored.

@@ -87,6 +87,15 @@ struct ClassView {
     doc: String,
     fields: Vec<FieldView>,
     rules: Vec<RuleView>,
+    fills: Vec<FillView>,
+}
+
+/// A derived default (`tidings::rules::filled_from`), as the arguments of `_fill_from` in
+/// models.py: each field by wire name and attribute name, since a model is built from either.
+#[derive(Serialize)]
+struct FillView {
+    field: String,
+    sources: String,
 }
 
 /// A cross-field rule, as the arguments of `_check_rule` in models.py.
@@ -397,9 +406,32 @@ fn class_view(class: &Class, types: &TypeModel) -> ClassView {
             .find(|(field, _)| field.name == wire)
             .map_or_else(|| wire.to_owned(), |(_, view)| view.attribute.clone())
     };
+    // Both names a field can be given by (pydantic's `populate_by_name`), the wire name first.
+    let names = |wire: &String| {
+        let attribute = attribute(wire);
+        if &attribute == wire {
+            format!("({},)", literal(wire))
+        } else {
+            format!("({}, {})", literal(wire), literal(&attribute))
+        }
+    };
+    let fills = class
+        .rules
+        .iter()
+        .filter(|rule| !rule.is_constraint())
+        .filter_map(|rule| {
+            let (field, sources) = rule.fields.split_first()?;
+            let sources: Vec<String> = sources.iter().map(names).collect();
+            Some(FillView {
+                field: names(field),
+                sources: format!("({},)", sources.join(", ")),
+            })
+        })
+        .collect();
     let rules = class
         .rules
         .iter()
+        .filter(|rule| rule.is_constraint())
         .map(|rule| {
             let attributes: Vec<String> = rule
                 .fields
@@ -419,6 +451,7 @@ fn class_view(class: &Class, types: &TypeModel) -> ClassView {
         doc: docstring(class.description.as_deref(), &class.name),
         fields,
         rules,
+        fills,
     }
 }
 
@@ -440,10 +473,16 @@ pub fn emit(model: &CatalogModel, types: &TypeModel) -> Result<Vec<GeneratedFile
     context.insert("description", &quote(&description));
     context.insert("package", &package);
     context.insert("uses_email", &types.mentions_email());
-    context.insert(
-        "uses_rules",
-        &types.classes.iter().any(|class| !class.rules.is_empty()),
-    );
+    let uses = |constraint: bool| {
+        types.classes.iter().any(|class| {
+            class
+                .rules
+                .iter()
+                .any(|rule| rule.is_constraint() == constraint)
+        })
+    };
+    context.insert("uses_rules", &uses(true));
+    context.insert("uses_fills", &uses(false));
     context.insert("distribution", &package.replace('_', "-"));
     let enums: Vec<EnumView> = types.enums.iter().map(|e| enum_view(e, model)).collect();
     let classes: Vec<ClassView> = types.classes.iter().map(|c| class_view(c, types)).collect();
