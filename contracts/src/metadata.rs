@@ -142,3 +142,18 @@ pub struct ProcessingSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub single_essay_batch: Option<bool>,
 }
+
+/// A person's name. `legal_full_name`, when absent or null, is filled with `first_name` and
+/// `last_name` joined by a space, trimmed: a consumer never sees it empty (HuleEdu's
+/// before-validator, `common_core/metadata_models.py`; here `tidings::rules::filled_from`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = tidings::rules::filled_from("legal_full_name", &["first_name", "last_name"]))]
+pub struct PersonNameV1 {
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// The full legal name; filled from the first and last names when absent or null.
+    #[serde(default)]
+    pub legal_full_name: Option<String>,
+}

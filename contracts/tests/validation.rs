@@ -305,3 +305,39 @@ fn optional_stripped_fields_may_be_absent() {
         Value::Null
     );
 }
+
+/// HuleEdu's `PersonNameV1`: `legal_full_name`, absent or null, is filled from the first and last
+/// names as its pydantic before-validator fills it (`f"{first} {last}".strip()`).
+#[test]
+fn person_name_fills_its_legal_full_name_as_huleedu_does() {
+    let schema =
+        serde_json::to_value(schemars::schema_for!(huleedu_contracts::PersonNameV1)).unwrap();
+    let cases = [
+        (
+            json!({"first_name": "Ada", "last_name": "Lovelace"}),
+            json!("Ada Lovelace"),
+        ),
+        (
+            json!({"first_name": "Ada", "last_name": "Lovelace", "legal_full_name": null}),
+            json!("Ada Lovelace"),
+        ),
+        (
+            json!({"first_name": " Ada", "last_name": " "}),
+            json!("Ada"),
+        ),
+        (
+            json!({"first_name": "", "last_name": "Lovelace"}),
+            json!("Lovelace"),
+        ),
+        (
+            json!({"first_name": "Ada", "last_name": "Lovelace", "legal_full_name": "Augusta Ada King"}),
+            json!("Augusta Ada King"),
+        ),
+    ];
+    for (mut value, expected) in cases {
+        tidings::rules::fill_defaults(&schema, &mut value);
+        assert_eq!(value["legal_full_name"], expected, "{value}");
+        let name: huleedu_contracts::PersonNameV1 = serde_json::from_value(value).unwrap();
+        assert!(name.legal_full_name.is_some());
+    }
+}

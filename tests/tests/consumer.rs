@@ -1006,3 +1006,97 @@ async fn a_dead_letter_copy_over_the_limit_is_trimmed_or_skipped_and_the_partiti
     );
     assert!(names.contains(&dead_letter::REASON), "{names:?}");
 }
+
+/// An event of a catalogue of its own carrying HuleEdu's `PersonNameV1`, whose `legal_full_name`
+/// is a derived default (`tidings::rules::filled_from`).
+#[derive(
+    Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema, Event,
+)]
+#[event(name = "test.enrolled", topic = "tidings.test.enrolled.v1", version = 1, key = id)]
+struct EnrolledV1 {
+    id: String,
+    student: huleedu_contracts::PersonNameV1,
+}
+
+tidings::catalogue! {
+    /// Enrolments.
+    enum Enrolment {
+        Enrolled => EnrolledV1,
+    }
+}
+
+/// Records the legal full name each event's handler sees.
+struct RecordNames {
+    names: Arc<std::sync::Mutex<Vec<Option<String>>>>,
+    done: Arc<Notify>,
+    expected: usize,
+}
+
+impl Handler<EnrolmentPayload> for RecordNames {
+    async fn handle(
+        &self,
+        event: &Received<EnrolmentPayload>,
+        _tx: &mut PgConnection,
+    ) -> Result<(), HandlerError> {
+        let EnrolmentPayload::Enrolled(enrolled) = &event.envelope.data;
+        let mut names = self.names.lock().map_err(|err| err.to_string())?;
+        names.push(enrolled.student.legal_full_name.clone());
+        if names.len() == self.expected {
+            self.done.notify_one();
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_derived_default_is_filled_before_the_handler_sees_the_event() {
+    let (db, kafka, producer) = setup(&[EnrolledV1::TOPIC], 1).await;
+    let student = |first: &str, last: &str, full: Option<&str>| EnrolledV1 {
+        id: format!("{first}-{last}"),
+        student: huleedu_contracts::PersonNameV1 {
+            first_name: first.into(),
+            last_name: last.into(),
+            legal_full_name: full.map(str::to_owned),
+        },
+    };
+    // Written by a producer that left the name out (null), and one that gave it.
+    let sent = [
+        student("Ada", "Lovelace", None),
+        student(" Charles", "Babbage ", None),
+        student("Mary", "Somerville", Some("Mary Fairfax Somerville")),
+    ];
+    for data in &sent {
+        send(
+            &producer,
+            &EventEnvelope::new("enrolment", data.clone()),
+            true,
+        )
+        .await;
+    }
+    let handler = RecordNames {
+        names: Arc::default(),
+        done: Arc::new(Notify::new()),
+        expected: sent.len(),
+    };
+    let done = handler.done.clone();
+    let consumer = EventConsumer::builder(kafka.bootstrap_servers(), "names", db.pool.clone())
+        .events(&[Enrolment::Enrolled])
+        .build()
+        .unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        consumer.run(&handler, async move { done.notified().await }),
+    )
+    .await
+    .expect("every event handled within a minute")
+    .unwrap();
+    let names = handler.names.lock().unwrap().clone();
+    assert_eq!(
+        names,
+        [
+            Some("Ada Lovelace".to_owned()),
+            Some("Charles Babbage".to_owned()),
+            Some("Mary Fairfax Somerville".to_owned()),
+        ]
+    );
+}

@@ -271,6 +271,29 @@ pub struct KeyedV1 {
     pub ship_to: recipient::Address,
 }
 
+/// A derived default on wire names that are not the Python attributes' (camelCase): the full name,
+/// when absent or null, is the given and family names joined by a space, trimmed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(transform = tidings::rules::filled_from("fullName", &["givenName", "familyName"]))]
+pub struct PersonName {
+    pub given_name: String,
+    pub family_name: Option<String>,
+    #[serde(default)]
+    pub full_name: Option<String>,
+}
+
+/// Derived defaults in the payload's fields, in a list and in a map's values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "zoo.names", topic = "zoo.names.v1", version = 1, key = id)]
+pub struct NamesV1 {
+    pub id: String,
+    pub holder: PersonName,
+    pub maybe_holder: Option<PersonName>,
+    pub co_holders: Vec<PersonName>,
+    pub by_role: BTreeMap<String, PersonName>,
+}
+
 /// A recursive type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Node {
@@ -332,6 +355,7 @@ tidings::catalogue! {
         Tagged => TaggedV1,
         Flattened => FlattenedV1,
         Keyed => KeyedV1,
+        Names => NamesV1,
     }
 }
 
@@ -608,6 +632,42 @@ fn keyed() -> impl Strategy<Value = KeyedV1> {
     )
 }
 
+/// Names with the whitespace Python's `str.strip()` and Rust's trimming must agree on, at either end
+/// or alone: spaces, a tab, an information separator, an ideographic space.
+fn name_part() -> impl Strategy<Value = String> {
+    "[ \t\u{1c}\u{3000}]{0,2}[a-zA-Zé]{0,6}[ \u{1f}\u{2003}]{0,2}"
+}
+
+fn person_name() -> impl Strategy<Value = PersonName> {
+    (
+        name_part(),
+        prop::option::of(name_part()),
+        prop::option::of(text()),
+    )
+        .prop_map(|(given_name, family_name, full_name)| PersonName {
+            given_name,
+            family_name,
+            full_name,
+        })
+}
+
+fn names() -> impl Strategy<Value = NamesV1> {
+    (
+        text(),
+        person_name(),
+        prop::option::of(person_name()),
+        prop::collection::vec(person_name(), 0..3),
+        prop::collection::btree_map(text(), person_name(), 0..3),
+    )
+        .prop_map(|(id, holder, maybe_holder, co_holders, by_role)| NamesV1 {
+            id,
+            holder,
+            maybe_holder,
+            co_holders,
+            by_role,
+        })
+}
+
 fn node() -> impl Strategy<Value = Node> {
     let leaf = text().prop_map(|name| Node {
         name,
@@ -701,6 +761,11 @@ where
             );
             let back: E = serde_json::from_value(json.clone()).expect("decodes");
             prop_assert_eq!(&back, &event);
+            // As a consumer reads it: derived defaults filled, still valid and decodable.
+            let mut filled = json.clone();
+            tidings::rules::fill_payload_defaults(&E::DESCRIPTOR, &mut filled);
+            prop_assert!(validator.is_valid(&filled), "{}: filled {filled}", E::NAME);
+            prop_assert!(serde_json::from_value::<E>(filled).is_ok());
             let datum = tidings_codegen::avro_datum::encode(&avro_json, &json)
                 .map_err(|err| TestCaseError::fail(format!("{}: {json}: {err}", E::NAME)))?;
             let read = apache_avro::from_avro_datum(&avro, &mut datum.as_slice(), None);
@@ -729,6 +794,7 @@ fn every_shape_round_trips_in_rust_and_in_the_other_languages() {
         (TaggedV1::TOPIC, round_trips(tagged())),
         (FlattenedV1::TOPIC, round_trips(flattened())),
         (KeyedV1::TOPIC, round_trips(keyed())),
+        (NamesV1::TOPIC, round_trips(names())),
     ];
     let count: usize = values.iter().map(|(_, v)| v.len()).sum();
     eprintln!(

@@ -99,10 +99,11 @@ def check_examples_with_jsonschema(generated: Path, validators) -> int:
     return count
 
 
-def check_pydantic(generated: Path) -> int:
+def check_pydantic(generated: Path, filled: dict) -> int:
     contracts = package()
 
     count = 0
+    fills = 0
     for path, example in examples(generated):
         topic = example["topic"]
         model = contracts.payload_model(topic)
@@ -115,10 +116,14 @@ def check_pydantic(generated: Path) -> int:
         again = model.model_validate(parsed.model_dump(mode="json", by_alias=True))
         if again != parsed:
             fail(f"{path.name}: pydantic round trip changed the payload")
-        # Dumped back (keys the JSON did not hold left out), the model writes the JSON it read.
+        # Dumped back (keys the JSON did not hold left out), the model writes the JSON it read,
+        # with the derived defaults filled exactly as the Rust runtime fills them.
         dumped = parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        if dumped != example["envelope"]["data"]:
-            fail(f"{path.name}: pydantic dumps {dumped!r}, the JSON was {example['envelope']['data']!r}")
+        expected = filled.get(path.name, example["envelope"]["data"])
+        if dumped != expected:
+            fail(f"{path.name}: pydantic dumps {dumped!r}, expected {expected!r}")
+        elif path.name in filled:
+            fills += 1
         # Negative check: a payload without its first required field is rejected.
         required = load(generated / "schemas" / "json" / f"{topic}.json").get("required", [])
         if required:
@@ -133,6 +138,10 @@ def check_pydantic(generated: Path) -> int:
         if contracts.topic_name(member) != topic:
             fail(f"topic map: {example['member']}")
         count += 1
+    if fills != len(filled):
+        fail(f"pydantic filled {fills} of the {len(filled)} payloads with derived defaults as the Rust runtime does")
+    elif fills:
+        print(f"pydantic: {fills} payloads with derived defaults filled as the Rust runtime fills them")
 
     topic = HULEEDU_RESULT
     if (generated / "examples" / f"{topic}.json").exists():
@@ -390,7 +399,7 @@ def check_avro(generated: Path, avro_dir: Path) -> int:
     return count
 
 
-def check_outbox_writer(generated: Path, vectors_path: Path) -> tuple[int, int]:
+def check_outbox_writer(generated: Path, vectors_path: Path, filled: dict) -> tuple[int, int]:
     """The generated outbox writer against the shared test vectors (runtime/vectors/outbox.json,
     checked against the Rust writer too) and against the partition key the Rust contract computes
     for every example."""
@@ -449,7 +458,8 @@ def check_outbox_writer(generated: Path, vectors_path: Path) -> tuple[int, int]:
             fail(f"{path.name}: partition key {row.partition_key!r}, the Rust contract says {example['partition_key']!r}")
         if row.key_shard != outbox.key_shard(example["partition_key"]) or row.topic != example["topic"]:
             fail(f"{path.name}: shard or topic")
-        if json.loads(row.payload)["data"] != example["envelope"]["data"]:
+        # A Python producer's model fills the derived defaults, as the Rust runtime fills them.
+        if json.loads(row.payload)["data"] != filled.get(path.name, example["envelope"]["data"]):
             fail(f"{path.name}: the stored payload's data differs from the example")
         keys += 1
     outbox.key_functions.clear()
@@ -513,17 +523,18 @@ def check_outbox_writer(generated: Path, vectors_path: Path) -> tuple[int, int]:
 def main() -> int:
     global PACKAGE
     generated, avro_dir, vectors = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    filled = load(Path(sys.argv[4])) if len(sys.argv) > 4 else {}
     pyproject = tomllib.loads((generated / "python" / "pyproject.toml").read_text())
     PACKAGE = pyproject["tool"]["setuptools"]["packages"][0]
     print(f"package: {PACKAGE}")
     validators = check_schemas(generated)
     print(f"python-jsonschema: {len(validators)} schemas valid against the 2020-12 meta-schema")
     print(f"python-jsonschema: {check_examples_with_jsonschema(generated, validators)} examples valid (envelope and payload)")
-    print(f"pydantic: {check_pydantic(generated)} examples accepted and dumped back to the same JSON; invalid variants rejected")
+    print(f"pydantic: {check_pydantic(generated, filled)} examples accepted and dumped back to the same JSON; invalid variants rejected")
     print(f"rules: {check_rules(generated, validators)} broken cross-field rules refused by python-jsonschema and pydantic")
     non_finite = check_non_finite(generated)
     print(f"pydantic: {non_finite} NaN/infinity values refused in number fields")
-    checked, keys = check_outbox_writer(generated, vectors)
+    checked, keys = check_outbox_writer(generated, vectors, filled)
     print(f"outbox writer: {checked} shared vectors match the Rust writer; {keys} example partition keys match the Rust contract's; bad events refused")
     print(f"fastavro: {check_avro(generated, avro_dir)} Avro datums decode to their JSON example")
     for message in failures:

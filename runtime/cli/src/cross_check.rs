@@ -177,6 +177,27 @@ pub fn typescript_literals(generated: &Path) -> Result<(String, usize), CrossChe
     Ok((module, paths.len()))
 }
 
+/// Writes `out`: a JSON object naming each example whose payload has derived defaults
+/// (`tidings::rules::filled_from`) to fill, with the payload as the Rust runtime fills it (from
+/// the example's JSON Schema); the pydantic models must fill it the same. Returns how many.
+pub fn write_filled_payloads(generated: &Path, out: &Path) -> Result<usize, CrossCheckError> {
+    let mut filled = serde_json::Map::new();
+    for path in example_paths(generated)? {
+        let (example, topic) = read_example(&path)?;
+        let schema = read_json(&generated.join(format!("schemas/json/{topic}.json")))?;
+        let mut payload = example["envelope"]["data"].clone();
+        if tidings::rules::fill_defaults(&schema, &mut payload) > 0 {
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            filled.insert(name, payload);
+        }
+    }
+    let count = filled.len();
+    write(out, Value::Object(filled).to_string().as_bytes())?;
+    Ok(count)
+}
+
 /// Writes the Avro datum of every example's payload to `out/<example file stem>.avro`; returns
 /// how many.
 pub fn write_avro_datums(generated: &Path, out: &Path) -> Result<usize, CrossCheckError> {
@@ -304,6 +325,10 @@ impl Checkers {
         )?;
         let count = write_avro_datums(generated, &work.join("avro"))?;
         eprintln!("cross-check: {count} Avro datums written by apache-avro");
+        let filled = write_filled_payloads(generated, &work.join("filled.json"))?;
+        eprintln!(
+            "cross-check: {filled} examples with derived defaults, filled by the Rust runtime"
+        );
         self.python(generated, &work)?;
         self.node(generated, &work)
     }
@@ -347,7 +372,8 @@ impl Checkers {
                 .arg(scripts.join("check_python.py"))
                 .arg(generated)
                 .arg(work.join("avro"))
-                .arg(scripts.join("vectors.json")),
+                .arg(scripts.join("vectors.json"))
+                .arg(work.join("filled.json")),
         )
     }
 
