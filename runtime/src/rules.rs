@@ -39,7 +39,9 @@
 //! `Event::validate` and the outbox) reports a broken rule as one [`crate::Violation`] whose
 //! `rule` is the rule's name and whose `fields` name the fields; the Python package checks it in a
 //! pydantic `model_validator`; Avro has no such constraints and carries the fields unchanged.
-//! A rule of a field name the type does not have is refused when the schemas are generated.
+//! A rule naming a field its object does not have on the wire, or a derived default over a field
+//! that is not text, is refused when the schemas are generated ([`check_rules`]:
+//! `SchemaError::UnknownRuleField`, `SchemaError::FillNotText`).
 
 use schemars::Schema;
 use schemars::transform::Transform;
@@ -488,6 +490,107 @@ fn is_fixed(schema: &Value) -> bool {
             .get("enum")
             .and_then(Value::as_array)
             .is_some_and(|values| values.len() == 1)
+}
+
+/// Checks every rule of `schema` (a root schema): each names fields its object has on the wire
+/// (its own properties or those of its `allOf`/`anyOf`/`oneOf` branches), and a derived default
+/// fills and reads string fields only. Run when an event's schemas are derived
+/// ([`crate::schema::avro_schema_of`]), so a misspelt or non-text field is refused at `gen`.
+pub fn check_rules(schema: &Value) -> Result<(), crate::schema::SchemaError> {
+    check_rules_at(schema, schema, "#".to_owned(), 0)
+}
+
+fn check_rules_at(
+    root: &Value,
+    node: &Value,
+    path: String,
+    depth: usize,
+) -> Result<(), crate::schema::SchemaError> {
+    use crate::schema::SchemaError;
+    if depth > FILL_DEPTH {
+        return Ok(());
+    }
+    match node {
+        Value::Object(members) => {
+            let rules = rules_of(node);
+            if !rules.is_empty() {
+                let mut fields = Map::new();
+                collect_fields(root, node, &mut fields, 0);
+                for rule in &rules {
+                    for field in &rule.fields {
+                        let Some(schema) = fields.get(field) else {
+                            return Err(SchemaError::UnknownRuleField(Box::new(
+                                crate::schema::UnknownRuleField {
+                                    path: path.clone(),
+                                    rule: rule.kind.as_str(),
+                                    field: field.clone(),
+                                    known: fields.keys().cloned().collect::<Vec<_>>().join(", "),
+                                },
+                            )));
+                        };
+                        if !rule.is_constraint() && !admits_text(root, schema, 0) {
+                            return Err(SchemaError::FillNotText {
+                                path: path.clone(),
+                                field: field.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            for (name, member) in members {
+                check_rules_at(root, member, format!("{path}/{name}"), depth + 1)?;
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                check_rules_at(root, item, format!("{path}/{index}"), depth + 1)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The properties of an object schema, its composed branches' included.
+fn collect_fields(root: &Value, node: &Value, fields: &mut Map<String, Value>, depth: usize) {
+    if depth > FILL_DEPTH {
+        return;
+    }
+    if let Some(target) = referenced(root, node) {
+        collect_fields(root, target, fields, depth + 1);
+    }
+    for (name, schema) in node
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        fields.entry(name.clone()).or_insert_with(|| schema.clone());
+    }
+    for keyword in ["allOf", "anyOf", "oneOf"] {
+        for branch in branches(node, keyword) {
+            collect_fields(root, branch, fields, depth + 1);
+        }
+    }
+}
+
+/// Whether a field's schema admits a string.
+fn admits_text(root: &Value, schema: &Value, depth: usize) -> bool {
+    if depth > FILL_DEPTH {
+        return false;
+    }
+    if let Some(target) = referenced(root, schema) {
+        return admits_text(root, target, depth + 1);
+    }
+    let by_type = match schema.get("type") {
+        Some(Value::String(name)) => name == "string",
+        Some(Value::Array(names)) => names.iter().any(|name| name == "string"),
+        _ => false,
+    };
+    by_type
+        || ["anyOf", "oneOf"].iter().any(|keyword| {
+            branches(schema, keyword).any(|branch| admits_text(root, branch, depth + 1))
+        })
 }
 
 /// Whether an `allOf`/`anyOf`/`oneOf` entry is a cross-field rule, not a part of the shape.

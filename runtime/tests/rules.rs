@@ -288,3 +288,59 @@ fn a_derived_default_constrains_nothing_and_is_no_violation() {
     let validator = jsonschema::draft202012::new(&schema).unwrap();
     assert!(validator.is_valid(&serde_json::to_value(&event).unwrap()));
 }
+
+/// A rule naming a field by its Rust name where serde writes another.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "people.renamed", topic = "acme.people.renamed.v1", version = 1, key = id)]
+#[serde(rename_all = "camelCase")]
+#[schemars(transform = tidings::rules::exactly_one_of(&["given_name", "nickName"]))]
+struct MisnamedV1 {
+    id: String,
+    given_name: Option<String>,
+    nick_name: Option<String>,
+}
+
+/// A derived default filling a number.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(transform = tidings::rules::filled_from("age", &["name"]))]
+struct Aged {
+    name: String,
+    age: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "people.aged", topic = "acme.people.aged.v1", version = 1, key = id)]
+struct AgedV1 {
+    id: String,
+    person: Aged,
+}
+
+#[test]
+fn a_rule_of_a_field_the_object_lacks_or_a_fill_of_a_non_text_field_is_refused_at_gen() {
+    use tidings::schema::{SchemaError, avro_schema_of};
+    match avro_schema_of::<MisnamedV1>() {
+        Err(SchemaError::UnknownRuleField(found)) => {
+            assert_eq!(
+                (found.path.as_str(), found.rule, found.field.as_str()),
+                ("#", "exactly_one_of", "given_name")
+            );
+            assert_eq!(found.known, "id, givenName, nickName");
+        }
+        other => panic!("expected UnknownRuleField, got {other:?}"),
+    }
+    let err = avro_schema_of::<AgedV1>().unwrap_err();
+    assert_eq!(
+        err,
+        SchemaError::FillNotText {
+            path: "#/$defs/Aged".into(),
+            field: "age".into(),
+        }
+    );
+    assert!(
+        err.to_string().contains("`age` is not a string field"),
+        "{err}"
+    );
+    // The well-formed ones pass.
+    avro_schema_of::<EnrolledV1>().unwrap();
+    avro_schema_of::<GradingFinishedV1>().unwrap();
+}

@@ -14,6 +14,23 @@ use crate::event::Event;
 pub use avro::{JSON_VALUES_KEY, avro_from_json_schema, avro_symbol};
 pub use variants::{nested_type_name, variant_names};
 
+/// A cross-field rule or derived default (`tidings::rules`) that names a field its object does not
+/// have on the wire ([`SchemaError::UnknownRuleField`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{path}: the rule `{rule}` names `{field}`, which is not a field of this object on the wire (its fields: {known}); name fields as serde writes them (after `rename`/`rename_all`)"
+)]
+pub struct UnknownRuleField {
+    /// The object's schema (`#/$defs/<Type>`, or `#` for the payload).
+    pub path: String,
+    /// The rule's kind (`exactly_one_of`, `filled_from`, …).
+    pub rule: &'static str,
+    /// The name that matches no field.
+    pub field: String,
+    /// The object's fields, comma-separated.
+    pub known: String,
+}
+
 /// A JSON Schema construct that has no Avro equivalent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SchemaError {
@@ -53,6 +70,21 @@ pub enum SchemaError {
         path: String,
         /// The reference.
         reference: String,
+    },
+    /// A cross-field rule or derived default (`tidings::rules`) names a field its object does
+    /// not have on the wire.
+    #[error(transparent)]
+    UnknownRuleField(Box<UnknownRuleField>),
+    /// A derived default (`tidings::rules::filled_from`) fills or reads a field that cannot hold
+    /// text.
+    #[error(
+        "{path}: `filled_from` joins text, but `{field}` is not a string field; fill a `String`/`Option<String>` from `String`/`Option<String>` fields"
+    )]
+    FillNotText {
+        /// The object's schema (`#/$defs/<Type>`, or `#` for the payload).
+        path: String,
+        /// The field that is not text.
+        field: String,
     },
 }
 
@@ -283,6 +315,7 @@ pub fn json_schema_of<T: JsonSchema>() -> Value {
 /// Avro namespace.
 pub fn avro_schema_of<T: Event>() -> Result<Value, SchemaError> {
     let json = json_schema_of::<T>();
+    crate::rules::check_rules(&json)?;
     avro_from_json_schema(&json, &T::schema_name(), T::DESCRIPTOR.avro_namespace)
 }
 
