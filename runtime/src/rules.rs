@@ -28,10 +28,10 @@
 //! from other string fields, joined by a space and trimmed (HuleEdu's `PersonNameV1` fills
 //! `legal_full_name` from `first_name` and `last_name`). Every value keeps it, so its JSON Schema
 //! entry constrains nothing and carries only the marker and a description; the Python package fills
-//! the field when a model is built or parsed, and the consumer ([`crate::consumer`]) fills it before
-//! a payload is decoded into its Rust type, so a handler in either language never sees it empty.
-//! [`fill_defaults`] does the same for a payload decoded by other means. Producers write what
-//! they were given.
+//! the field when a model is built or parsed; the outbox writes it filled, and the consumer
+//! ([`crate::consumer`]) fills it before a payload is decoded into its Rust type (for records from
+//! other producers), so no consumer sees it empty. [`fill_defaults`] does the same for a payload
+//! read by other means.
 //!
 //! Each rule becomes one entry of the object's `allOf` in the JSON Schema, marked with
 //! [`RULE_KEYWORD`] and written with `required`, `not`, `enum`, `oneOf` and `anyOf` only, so any
@@ -315,6 +315,12 @@ pub fn fill_defaults(schema: &Value, value: &mut Value) -> usize {
 /// before decoding it; returns how many fields it filled. The event's schema is read once per
 /// process and kept only when it has derived defaults, so for most events this costs a map lookup.
 pub fn fill_payload_defaults(descriptor: &crate::EventDescriptor, payload: &mut Value) -> usize {
+    fills_of(descriptor).map_or(0, |schema| fill_defaults(&schema, payload))
+}
+
+/// The JSON Schema of the event `descriptor` describes, when it has derived defaults (read once per
+/// process and event).
+pub(crate) fn fills_of(descriptor: &crate::EventDescriptor) -> Option<std::sync::Arc<Value>> {
     type Fills =
         std::sync::RwLock<std::collections::HashMap<String, Option<std::sync::Arc<Value>>>>;
     static FILLS: std::sync::OnceLock<Fills> = std::sync::OnceLock::new();
@@ -323,7 +329,7 @@ pub fn fill_payload_defaults(descriptor: &crate::EventDescriptor, payload: &mut 
         .read()
         .ok()
         .and_then(|map| map.get(descriptor.name).cloned());
-    let schema = match cached {
+    match cached {
         Some(schema) => schema,
         None => {
             let schema = (descriptor.json_schema)();
@@ -333,8 +339,7 @@ pub fn fill_payload_defaults(descriptor: &crate::EventDescriptor, payload: &mut 
             }
             schema
         }
-    };
-    schema.map_or(0, |schema| fill_defaults(&schema, payload))
+    }
 }
 
 /// Whether `schema` holds a derived default anywhere (so [`fill_defaults`] can change a value).

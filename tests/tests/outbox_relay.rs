@@ -784,3 +784,63 @@ async fn one_cleanup_run_deletes_every_published_row_past_the_retention() {
         "a cleanup run deletes all 100 rows, not one batch of 7"
     );
 }
+
+/// An event carrying HuleEdu's `PersonNameV1`, whose `legal_full_name` is a derived default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "test.enrolled", topic = "tidings.test.enrolled.v1", version = 1, key = id)]
+struct EnrolledV1 {
+    id: String,
+    student: huleedu_contracts::PersonNameV1,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn derived_defaults_are_written_filled_and_a_given_value_is_kept() {
+    let db = TestPostgres::database().await;
+    let outbox = Outbox::builder().build().unwrap();
+    outbox.migrate(&db.pool).await.unwrap();
+    let enrolled = |id: &str, full: Option<&str>| {
+        EventEnvelope::new(
+            "enrolment",
+            EnrolledV1 {
+                id: id.into(),
+                student: huleedu_contracts::PersonNameV1 {
+                    first_name: " Ada".into(),
+                    last_name: "Lovelace\t".into(),
+                    legal_full_name: full.map(str::to_owned),
+                },
+            },
+        )
+    };
+    let mut tx = db.pool.begin().await.unwrap();
+    outbox
+        .enqueue_batch(
+            &mut tx,
+            &[
+                enrolled("left-out", None),
+                enrolled("given", Some("A. A. King")),
+            ],
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let rows: Vec<(String, Vec<u8>)> =
+        sqlx::query_as("SELECT partition_key, payload FROM tidings_outbox ORDER BY id")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    use serde_json::Value;
+    let names: Vec<(String, Value)> = rows
+        .into_iter()
+        .map(|(key, payload)| {
+            let envelope: Value = serde_json::from_slice(&payload).unwrap();
+            (key, envelope["data"]["student"]["legal_full_name"].clone())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("left-out".to_owned(), Value::from("Ada Lovelace")),
+            ("given".to_owned(), Value::from("A. A. King")),
+        ]
+    );
+}

@@ -517,14 +517,26 @@ impl Outbox {
         // writing them.
         // Recorded even without validation: the recorder also stops documents nested deeper
         // than a consumer can read (`validate::MAX_NESTING`).
-        let (payload, recorded) = to_vec_recorded(envelope).map_err(|err| match err {
+        let recording_error = |err| match err {
             SerializeError::Json(source) => serialize(source),
             SerializeError::NonFinite { kind, path } => OutboxError::NonFiniteNumber {
                 topic,
                 path,
                 value: kind.as_str(),
             },
-        })?;
+        };
+        let (mut payload, mut recorded) = to_vec_recorded(envelope).map_err(recording_error)?;
+        // Derived defaults (`tidings::rules::filled_from`) are written filled, as a pydantic
+        // producer's model writes them, so no consumer in any language sees them empty.
+        if let Some(schema) = crate::rules::fills_of(&T::DESCRIPTOR) {
+            let mut value: serde_json::Value =
+                serde_json::from_slice(&payload).map_err(serialize)?;
+            if let Some(data) = value.get_mut("data")
+                && crate::rules::fill_defaults(&schema, data) > 0
+            {
+                (payload, recorded) = to_vec_recorded(&value).map_err(recording_error)?;
+            }
+        }
         let recorded = self.inner.validate.then_some(recorded);
 
         if payload.len() > self.inner.size_target {
