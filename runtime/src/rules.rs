@@ -308,7 +308,7 @@ pub fn rules_of(schema: &Value) -> Vec<Rule> {
 /// into it) in `value`, at whatever depth the rule's object sits: in properties, array items, map
 /// values and the branches of `allOf`/`anyOf`/`oneOf`. Returns how many fields it filled.
 pub fn fill_defaults(schema: &Value, value: &mut Value) -> usize {
-    fill_at(schema, schema, value, 0)
+    fill_at(schema, schema, value, Depth::default())
 }
 
 /// Fills the derived defaults of a payload of the event `descriptor` describes, as the consumer does
@@ -354,27 +354,59 @@ pub fn has_fills(schema: &Value) -> bool {
     }
 }
 
-/// Deeper than any payload a consumer accepts; ends a `$ref` cycle that no value follows.
-const FILL_DEPTH: usize = 128;
+/// How deep a walk is: in the value (deeper than any payload a consumer accepts, 100 levels), and
+/// in schema hops (`$ref`, `allOf`, a union's branch) since the last value level, which ends a
+/// cycle of references that no value follows.
+#[derive(Debug, Clone, Copy, Default)]
+struct Depth {
+    value: usize,
+    hops: usize,
+}
 
-fn fill_at(root: &Value, node: &Value, value: &mut Value, depth: usize) -> usize {
-    if depth > FILL_DEPTH {
+impl Depth {
+    const MAX_VALUE: usize = 256;
+    const MAX_HOPS: usize = 64;
+
+    fn exceeded(self) -> bool {
+        self.value > Self::MAX_VALUE || self.hops > Self::MAX_HOPS
+    }
+
+    /// One schema hop, on the same value.
+    fn hop(self) -> Self {
+        Self {
+            hops: self.hops + 1,
+            ..self
+        }
+    }
+
+    /// Into a member or item of the value.
+    fn member(self) -> Self {
+        Self {
+            value: self.value + 1,
+            hops: 0,
+        }
+    }
+}
+
+fn fill_at(root: &Value, node: &Value, value: &mut Value, depth: Depth) -> usize {
+    if depth.exceeded() {
         return 0;
     }
     let mut filled = 0;
     // `$ref` applies beside the node's other keywords (2020-12 §8.2.3.1).
     if let Some(target) = referenced(root, node) {
-        filled += fill_at(root, target, value, depth + 1);
+        filled += fill_at(root, target, value, depth.hop());
     }
     for branch in branches(node, "allOf") {
-        filled += fill_at(root, branch, value, depth + 1);
+        filled += fill_at(root, branch, value, depth.hop());
     }
-    // Of a union, only the branches the value can be: a variant's default is not another's.
+    // Of a union, the first branch the value can be, as serde reads an untagged enum: a
+    // variant's default is not another's, and the walk stays linear in the value.
     for keyword in ["anyOf", "oneOf"] {
-        for branch in branches(node, keyword) {
-            if may_match(root, branch, value, depth + 1) {
-                filled += fill_at(root, branch, value, depth + 1);
-            }
+        if let Some(branch) =
+            branches(node, keyword).find(|branch| may_match(root, branch, value, depth.hop()))
+        {
+            filled += fill_at(root, branch, value, depth.hop());
         }
     }
     match value {
@@ -389,10 +421,10 @@ fn fill_at(root: &Value, node: &Value, value: &mut Value, depth: usize) -> usize
                 .filter(|schema| schema.is_object());
             for (name, member) in object.iter_mut() {
                 match properties.and_then(|p| p.get(name)) {
-                    Some(schema) => filled += fill_at(root, schema, member, depth + 1),
+                    Some(schema) => filled += fill_at(root, schema, member, depth.member()),
                     None => {
                         if let Some(schema) = additional {
-                            filled += fill_at(root, schema, member, depth + 1);
+                            filled += fill_at(root, schema, member, depth.member());
                         }
                     }
                 }
@@ -405,7 +437,7 @@ fn fill_at(root: &Value, node: &Value, value: &mut Value, depth: usize) -> usize
                     .and_then(|p| p.get(index))
                     .or_else(|| node.get("items").filter(|s| s.is_object()));
                 if let Some(schema) = schema {
-                    filled += fill_at(root, schema, item, depth + 1);
+                    filled += fill_at(root, schema, item, depth.member());
                 }
             }
         }
@@ -432,14 +464,14 @@ fn branches<'n>(node: &'n Value, keyword: &str) -> impl Iterator<Item = &'n Valu
 /// Whether `value` can be an instance of `node`, judged by what tells a union's branches apart:
 /// the JSON type, the required members, and members fixed by `const` or a one-value `enum` (a
 /// tag). Only where this says no is a branch skipped.
-fn may_match(root: &Value, node: &Value, value: &Value, depth: usize) -> bool {
-    if depth > FILL_DEPTH {
+fn may_match(root: &Value, node: &Value, value: &Value, depth: Depth) -> bool {
+    if depth.exceeded() {
         return true;
     }
-    if referenced(root, node).is_some_and(|target| !may_match(root, target, value, depth + 1)) {
+    if referenced(root, node).is_some_and(|target| !may_match(root, target, value, depth.hop())) {
         return false;
     }
-    if branches(node, "allOf").any(|branch| !may_match(root, branch, value, depth + 1)) {
+    if branches(node, "allOf").any(|branch| !may_match(root, branch, value, depth.hop())) {
         return false;
     }
     let type_name = match value {
@@ -481,10 +513,18 @@ fn may_match(root: &Value, node: &Value, value: &Value, depth: usize) -> bool {
         return false;
     }
     let properties = node.get("properties").and_then(Value::as_object);
+    // A closed object (`additionalProperties: false`) holds only its own properties.
+    if node.get("additionalProperties") == Some(&Value::Bool(false))
+        && object
+            .keys()
+            .any(|name| !properties.is_some_and(|p| p.contains_key(name)))
+    {
+        return false;
+    }
     properties.into_iter().flatten().all(|(name, schema)| {
-        object
-            .get(name)
-            .is_none_or(|member| !is_fixed(schema) || may_match(root, schema, member, depth + 1))
+        object.get(name).is_none_or(|member| {
+            !is_fixed(schema) || may_match(root, schema, member, depth.member())
+        })
     })
 }
 
@@ -498,12 +538,18 @@ fn is_fixed(schema: &Value) -> bool {
 }
 
 /// Checks every rule of `schema` (a root schema): each names fields its object has on the wire
-/// (its own properties or those of its `allOf`/`anyOf`/`oneOf` branches), and a derived default
-/// fills and reads string fields only. Run when an event's schemas are derived
-/// ([`crate::schema::avro_schema_of`]), so a misspelt or non-text field is refused at `gen`.
+/// (its own properties or those of its `allOf`/`anyOf`/`oneOf` branches); a derived default has
+/// sources, fills a field every value of the object has (not one of a single variant's), and
+/// fills and reads plain text only (a string without `format`, `enum` or `const`, which every
+/// target reads as a string: a `uuid` or `date` is a `UUID` or `date` in Python). Run when an
+/// event's schemas are derived ([`crate::schema::avro_schema_of`]), so such a rule is refused at
+/// `gen`.
 pub fn check_rules(schema: &Value) -> Result<(), crate::schema::SchemaError> {
     check_rules_at(schema, schema, "#".to_owned(), 0)
 }
+
+/// Deeper than any schema tidings derives; the check ends there.
+const CHECK_DEPTH: usize = 256;
 
 fn check_rules_at(
     root: &Value,
@@ -511,36 +557,13 @@ fn check_rules_at(
     path: String,
     depth: usize,
 ) -> Result<(), crate::schema::SchemaError> {
-    use crate::schema::SchemaError;
-    if depth > FILL_DEPTH {
+    if depth > CHECK_DEPTH {
         return Ok(());
     }
     match node {
         Value::Object(members) => {
-            let rules = rules_of(node);
-            if !rules.is_empty() {
-                let mut fields = Map::new();
-                collect_fields(root, node, &mut fields, 0);
-                for rule in &rules {
-                    for field in &rule.fields {
-                        let Some(schema) = fields.get(field) else {
-                            return Err(SchemaError::UnknownRuleField(Box::new(
-                                crate::schema::UnknownRuleField {
-                                    path: path.clone(),
-                                    rule: rule.kind.as_str(),
-                                    field: field.clone(),
-                                    known: fields.keys().cloned().collect::<Vec<_>>().join(", "),
-                                },
-                            )));
-                        };
-                        if !rule.is_constraint() && !admits_text(root, schema, 0) {
-                            return Err(SchemaError::FillNotText {
-                                path: path.clone(),
-                                field: field.clone(),
-                            });
-                        }
-                    }
-                }
+            for rule in rules_of(node) {
+                check_rule(root, node, &path, &rule)?;
             }
             for (name, member) in members {
                 check_rules_at(root, member, format!("{path}/{name}"), depth + 1)?;
@@ -556,13 +579,63 @@ fn check_rules_at(
     Ok(())
 }
 
-/// The properties of an object schema, its composed branches' included.
-fn collect_fields(root: &Value, node: &Value, fields: &mut Map<String, Value>, depth: usize) {
-    if depth > FILL_DEPTH {
+fn check_rule(
+    root: &Value,
+    node: &Value,
+    path: &str,
+    rule: &Rule,
+) -> Result<(), crate::schema::SchemaError> {
+    use crate::schema::SchemaError;
+    let mut fields = Map::new();
+    collect_fields(root, node, &mut fields, true, 0);
+    let unknown = |field: &String, known: &Map<String, Value>| {
+        SchemaError::UnknownRuleField(Box::new(crate::schema::UnknownRuleField {
+            path: path.to_owned(),
+            rule: rule.kind.as_str(),
+            field: field.clone(),
+            known: known.keys().cloned().collect::<Vec<_>>().join(", "),
+        }))
+    };
+    let minimum = if rule.is_constraint() { 1 } else { 2 };
+    if rule.fields.len() < minimum {
+        return Err(SchemaError::EmptyRule {
+            path: path.to_owned(),
+            rule: rule.kind.as_str(),
+        });
+    }
+    for field in &rule.fields {
+        let schema = fields.get(field).ok_or_else(|| unknown(field, &fields))?;
+        if !rule.is_constraint() && !is_plain_text(root, schema, 0) {
+            return Err(SchemaError::FillNotText {
+                path: path.to_owned(),
+                field: field.clone(),
+            });
+        }
+    }
+    if let (false, Some(filled)) = (rule.is_constraint(), rule.fields.first()) {
+        let mut own = Map::new();
+        collect_fields(root, node, &mut own, false, 0);
+        if !own.contains_key(filled) {
+            return Err(unknown(filled, &own));
+        }
+    }
+    Ok(())
+}
+
+/// The properties of an object schema, with those of its `$ref` and `allOf` parts, and with
+/// `unions` those of its `anyOf`/`oneOf` branches (the fields of some variants only).
+fn collect_fields(
+    root: &Value,
+    node: &Value,
+    fields: &mut Map<String, Value>,
+    unions: bool,
+    depth: usize,
+) {
+    if depth > CHECK_DEPTH {
         return;
     }
     if let Some(target) = referenced(root, node) {
-        collect_fields(root, target, fields, depth + 1);
+        collect_fields(root, target, fields, unions, depth + 1);
     }
     for (name, schema) in node
         .get("properties")
@@ -572,30 +645,49 @@ fn collect_fields(root: &Value, node: &Value, fields: &mut Map<String, Value>, d
     {
         fields.entry(name.clone()).or_insert_with(|| schema.clone());
     }
-    for keyword in ["allOf", "anyOf", "oneOf"] {
+    let keywords: &[&str] = if unions {
+        &["allOf", "anyOf", "oneOf"]
+    } else {
+        &["allOf"]
+    };
+    for keyword in keywords {
         for branch in branches(node, keyword) {
-            collect_fields(root, branch, fields, depth + 1);
+            collect_fields(root, branch, fields, unions, depth + 1);
         }
     }
 }
 
-/// Whether a field's schema admits a string.
-fn admits_text(root: &Value, schema: &Value, depth: usize) -> bool {
-    if depth > FILL_DEPTH {
+/// Whether a field's schema is plain text, or null: `"type": "string"` (or `["string", "null"]`,
+/// or a union of such) without a `format` other than `email`, `enum` or `const`.
+fn is_plain_text(root: &Value, schema: &Value, depth: usize) -> bool {
+    if depth > CHECK_DEPTH {
         return false;
     }
     if let Some(target) = referenced(root, schema) {
-        return admits_text(root, target, depth + 1);
+        return is_plain_text(root, target, depth + 1);
     }
-    let by_type = match schema.get("type") {
-        Some(Value::String(name)) => name == "string",
-        Some(Value::Array(names)) => names.iter().any(|name| name == "string"),
-        _ => false,
-    };
-    by_type
-        || ["anyOf", "oneOf"].iter().any(|keyword| {
-            branches(schema, keyword).any(|branch| admits_text(root, branch, depth + 1))
-        })
+    if schema.get("enum").is_some() || schema.get("const").is_some() {
+        return false;
+    }
+    if schema.get("format").is_some_and(|format| format != "email") {
+        return false;
+    }
+    let text_or_null = |name: &Value| name == "string" || name == "null";
+    match schema.get("type") {
+        Some(name @ Value::String(_)) => name == "string",
+        Some(Value::Array(names)) => {
+            names.iter().all(text_or_null) && names.iter().any(|name| name == "string")
+        }
+        Some(_) => false,
+        None => ["anyOf", "oneOf"].iter().any(|keyword| {
+            let mut parts = branches(schema, keyword).peekable();
+            parts.peek().is_some()
+                && parts.all(|branch| {
+                    branch.get("type") == Some(&json!("null"))
+                        || is_plain_text(root, branch, depth + 1)
+                })
+        }),
+    }
 }
 
 /// Whether an `allOf`/`anyOf`/`oneOf` entry is a cross-field rule, not a part of the shape.

@@ -337,10 +337,145 @@ fn a_rule_of_a_field_the_object_lacks_or_a_fill_of_a_non_text_field_is_refused_a
         }
     );
     assert!(
-        err.to_string().contains("`age` is not a string field"),
+        err.to_string()
+            .contains("`age` is not a plain string field"),
         "{err}"
     );
     // The well-formed ones pass.
     avro_schema_of::<EnrolledV1>().unwrap();
     avro_schema_of::<GradingFinishedV1>().unwrap();
+}
+
+/// An untagged union of two closed objects sharing a source name; the one with the derived default
+/// first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+struct Team {
+    first_name: String,
+    members: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+enum Member {
+    Person(PersonName),
+    Team(Team),
+}
+
+/// A union that refers to itself twice, and a recursive list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+enum Nest {
+    Left(Box<Nest>),
+    Right(Box<Nest>),
+    Leaf(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+struct Level {
+    person: Option<PersonName>,
+    below: Vec<Level>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "shapes.seen", topic = "acme.shapes.seen.v1", version = 1, key = id)]
+struct ShapesV1 {
+    id: String,
+    members: Vec<Member>,
+    nest: Nest,
+    level: Level,
+}
+
+#[test]
+fn a_fill_goes_to_the_variant_a_value_is_reaches_deep_values_and_stays_linear() {
+    let schema = (ShapesV1::DESCRIPTOR.json_schema)();
+    // 90 levels of a recursive list, a person at the bottom.
+    let mut level = json!({ "person": { "first_name": "Deep", "last_name": "Down" }, "below": [] });
+    for _ in 0..90 {
+        level = json!({ "person": null, "below": [level] });
+    }
+    let mut value = json!({
+        "id": "s1",
+        "members": [
+            { "first_name": "Reds", "members": 11 },
+            { "first_name": "Ada", "last_name": "Lovelace" },
+        ],
+        "nest": "x",
+        "level": level,
+    });
+    let started = std::time::Instant::now();
+    let filled = tidings::rules::fill_defaults(&schema, &mut value);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(filled, 2, "the person in the members and the deepest one");
+    assert_eq!(value["members"][1]["legal_full_name"], "Ada Lovelace");
+    // The team has `members`, which a (closed) person has not: it is no person, and nothing is
+    // added to it.
+    assert!(value["members"][0].get("legal_full_name").is_none());
+    let mut deepest = &value["level"];
+    for _ in 0..90 {
+        deepest = &deepest["below"][0];
+    }
+    assert_eq!(deepest["person"]["legal_full_name"], "Deep Down");
+    // Still valid (the jsonschema crate): a team given a full name would be neither variant.
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    assert!(validator.is_valid(&value));
+}
+
+/// A derived default on a field of one variant of a flattened enum.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind")]
+enum Kind {
+    Labelled { label: Option<String> },
+    Plain { size: u32 },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "items.added", topic = "acme.items.added.v1", version = 1, key = name)]
+#[schemars(transform = tidings::rules::filled_from("label", &["name"]))]
+struct ItemAddedV1 {
+    name: String,
+    #[serde(flatten)]
+    kind: Kind,
+}
+
+/// Derived defaults that cannot work: a `Uuid` source, no source.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "items.tagged", topic = "acme.items.tagged.v1", version = 1, key = name)]
+#[schemars(transform = tidings::rules::filled_from("label", &["name", "id"]))]
+struct ItemTaggedV1 {
+    name: String,
+    id: uuid::Uuid,
+    label: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, Event)]
+#[event(name = "items.unsourced", topic = "acme.items.unsourced.v1", version = 1, key = name)]
+#[schemars(transform = tidings::rules::filled_from("label", &[]))]
+struct ItemUnsourcedV1 {
+    name: String,
+    label: Option<String>,
+}
+
+#[test]
+fn derived_defaults_a_target_cannot_keep_are_refused_at_gen() {
+    use tidings::schema::{SchemaError, avro_schema_of};
+    match avro_schema_of::<ItemAddedV1>() {
+        Err(SchemaError::UnknownRuleField(found)) => {
+            assert_eq!((found.rule, found.field.as_str()), ("filled_from", "label"));
+        }
+        other => panic!("a field of one variant only: {other:?}"),
+    }
+    assert_eq!(
+        avro_schema_of::<ItemTaggedV1>().unwrap_err(),
+        SchemaError::FillNotText {
+            path: "#".into(),
+            field: "id".into(),
+        }
+    );
+    assert_eq!(
+        avro_schema_of::<ItemUnsourcedV1>().unwrap_err(),
+        SchemaError::EmptyRule {
+            path: "#".into(),
+            rule: "filled_from",
+        }
+    );
 }

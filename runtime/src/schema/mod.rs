@@ -75,10 +75,21 @@ pub enum SchemaError {
     /// not have on the wire.
     #[error(transparent)]
     UnknownRuleField(Box<UnknownRuleField>),
-    /// A derived default (`tidings::rules::filled_from`) fills or reads a field that cannot hold
+    /// A rule (`tidings::rules`) without the fields it needs: a derived default without sources,
+    /// or a constraint of no fields.
+    #[error(
+        "{path}: the rule `{rule}` names too few fields; a constraint needs one or more, `filled_from` the field and one or more sources"
+    )]
+    EmptyRule {
+        /// The object's schema (`#/$defs/<Type>`, or `#` for the payload).
+        path: String,
+        /// The rule's kind.
+        rule: &'static str,
+    },
+    /// A derived default (`tidings::rules::filled_from`) fills or reads a field that is not plain
     /// text.
     #[error(
-        "{path}: `filled_from` joins text, but `{field}` is not a string field; fill a `String`/`Option<String>` from `String`/`Option<String>` fields"
+        "{path}: `filled_from` joins text, but `{field}` is not a plain string field (a `Uuid`, date, enum or number reads as another type in Python); fill a `String`/`Option<String>` from `String`/`Option<String>` fields"
     )]
     FillNotText {
         /// The object's schema (`#/$defs/<Type>`, or `#` for the payload).
